@@ -1,0 +1,127 @@
+import { errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { GuardError } from '../errors.js';
+import type { AccessTokenClaims } from './claims.js';
+
+/** Options for {@link createTokenVerifier}. */
+export interface TokenVerifierOptions {
+  /** Accepted `iss` value(s). */
+  issuer: string | string[];
+  /** Accepted `aud` value(s). */
+  audience: string | string[];
+  /** Where signing keys come from: `createRemoteJWKSet(url)` on a cluster, the key store on the control plane. */
+  keys: JWTVerifyGetKey;
+  /** Algorithm allow-list. Anything else, `none` and HS* included, is refused before any key is used. */
+  algorithms?: string[];
+  /** Clock skew tolerated on `exp`/`nbf`/`iat`, in seconds. Capped at 300. Default 30. */
+  clockToleranceSec?: number;
+  /** Called on every request, cached or not, so a revocation takes effect at once. */
+  isRevoked?: (claims: AccessTokenClaims) => boolean | Promise<boolean>;
+  /** How many verified tokens to keep, so a hot path costs a map lookup, not a signature check. */
+  cacheSize?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+/** A verifier made by {@link createTokenVerifier}. */
+export interface TokenVerifier {
+  /** Verifies the value of an `Authorization` header (`Bearer <jwt>`). */
+  verifyHeader(header: string | undefined): Promise<AccessTokenClaims>;
+  /** Verifies a bare compact JWT. */
+  verify(token: string): Promise<AccessTokenClaims>;
+  /** Forgets cached verifications (e.g. after a key is withdrawn). */
+  clear(): void;
+}
+
+const DEFAULT_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'];
+const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti'];
+const SUBJECT_TYPES = new Set(['user', 'app', 'service-account']);
+
+/**
+ * Creates a bearer-token verifier for Tessera access tokens: signature against an algorithm
+ * allow-list, `typ: at+jwt`, `iss`, `aud`, `exp`, `nbf` with bounded skew, then the revocation hook.
+ *
+ * @example
+ * ```ts
+ * import { createRemoteJWKSet } from 'jose'
+ * const verifier = createTokenVerifier({
+ *   issuer: 'https://tessera.example',
+ *   audience: 'runai',
+ *   keys: createRemoteJWKSet(new URL('https://tessera.example/.well-known/jwks.json')),
+ * })
+ * const claims = await verifier.verifyHeader(request.headers.authorization)
+ * ```
+ */
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const algorithms = options.algorithms ?? DEFAULT_ALGORITHMS;
+  const clockTolerance = Math.min(Math.max(options.clockToleranceSec ?? 30, 0), 300);
+  const cacheSize = options.cacheSize ?? 10_000;
+  const now = options.now ?? Date.now;
+  const cache = new Map<string, AccessTokenClaims>();
+
+  async function checkRevocation(claims: AccessTokenClaims): Promise<AccessTokenClaims> {
+    if (options.isRevoked && (await options.isRevoked(claims))) {
+      throw new GuardError('TOKEN_REVOKED', 'token has been revoked');
+    }
+    return claims;
+  }
+
+  async function verify(token: string): Promise<AccessTokenClaims> {
+    const cached = cache.get(token);
+    if (cached) {
+      if ((cached.exp + clockTolerance) * 1000 > now()) return checkRevocation(cached);
+      cache.delete(token);
+    }
+    if (token.split('.').length !== 3) throw new GuardError('TOKEN_MALFORMED', 'token is not a compact JWS');
+    const claims = await verifySignatureAndClaims(token);
+    if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
+    cache.set(token, claims);
+    return checkRevocation(claims);
+  }
+
+  async function verifySignatureAndClaims(token: string): Promise<AccessTokenClaims> {
+    try {
+      const { payload } = await jwtVerify(token, options.keys, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms,
+        clockTolerance,
+        typ: 'at+jwt',
+        requiredClaims: REQUIRED_CLAIMS,
+        currentDate: new Date(now()),
+      });
+      if (typeof payload.tenant_id !== 'number' || !SUBJECT_TYPES.has(payload.subject_type as string)) {
+        throw new GuardError('TOKEN_INVALID', 'token lacks tenant_id or subject_type');
+      }
+      return payload as unknown as AccessTokenClaims;
+    } catch (err) {
+      throw toGuardError(err);
+    }
+  }
+
+  return {
+    verify,
+    async verifyHeader(header) {
+      if (!header) throw new GuardError('TOKEN_MISSING', 'missing Authorization header');
+      const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim());
+      if (!match?.[1]) throw new GuardError('TOKEN_MALFORMED', 'Authorization header is not "Bearer <token>"');
+      return verify(match[1]);
+    },
+    clear: () => cache.clear(),
+  };
+}
+
+function toGuardError(err: unknown): GuardError {
+  if (err instanceof GuardError) return err;
+  if (err instanceof errors.JWTExpired) return new GuardError('TOKEN_EXPIRED', 'token has expired');
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    if (err.claim === 'nbf' || err.claim === 'iat')
+      return new GuardError('TOKEN_NOT_YET_VALID', 'token is not yet valid');
+    return new GuardError('TOKEN_INVALID', `token claim "${err.claim}" is not acceptable`);
+  }
+  if (err instanceof errors.JWKSNoMatchingKey) return new GuardError('KEY_UNKNOWN', 'token signed by an unknown key');
+  if (err instanceof errors.JOSEAlgNotAllowed) return new GuardError('TOKEN_INVALID', 'token algorithm not allowed');
+  if (err instanceof errors.JWSSignatureVerificationFailed)
+    return new GuardError('TOKEN_INVALID', 'token signature is invalid');
+  if (err instanceof errors.JOSEError) return new GuardError('TOKEN_MALFORMED', 'token is malformed');
+  return new GuardError('TOKEN_INVALID', 'token could not be verified');
+}

@@ -1,0 +1,53 @@
+import type { Context } from '../context.js';
+import { secretMatches } from '../crypto/secrets.js';
+import type { ApplicationTable } from '../store/schema.js';
+
+/** Why a credential check failed. Recorded in the audit log, never told to the caller. */
+export type CredentialFailure = 'unknown_client' | 'wrong_secret' | 'disabled';
+
+export type CredentialCheck<T> = { ok: true; subject: T } | { ok: false; reason: CredentialFailure; subject?: T };
+
+type AppRow = Pick<ApplicationTable, 'id' | 'name' | 'client_id' | 'enabled' | 'tenant_id'>;
+
+/**
+ * Checks an application's secret. `identifier` is the application's name or its client id (the
+ * seed's `AppId` is the name; `clientID` is the client id). The secret is hashed and compared even
+ * when the application does not exist, so timing does not reveal which names exist.
+ *
+ * @example
+ * ```ts
+ * const check = await checkAppSecret(ctx, tenantId, fields.appid, fields.appsecret)
+ * if (!check.ok) audit(check.reason)
+ * ```
+ */
+export async function checkAppSecret(
+  ctx: Context,
+  tenantId: number,
+  identifier: string,
+  secret: string,
+  now = Date.now(),
+): Promise<CredentialCheck<AppRow>> {
+  const db = ctx.store.db;
+  const app = await db
+    .selectFrom('applications')
+    .select(['id', 'name', 'client_id', 'enabled', 'tenant_id'])
+    .where('tenant_id', '=', tenantId)
+    .where((eb) => eb.or([eb('name', '=', identifier), eb('client_id', '=', identifier)]))
+    .executeTakeFirst();
+  const hashes = app
+    ? (
+        await db
+          .selectFrom('credential_secrets')
+          .select('secret_hash')
+          .where('owner_type', '=', 'app')
+          .where('owner_id', '=', app.id)
+          .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+          .execute()
+      ).map((r) => r.secret_hash)
+    : [];
+  const matched = secretMatches(ctx.master.pepper, secret, hashes);
+  if (!app) return { ok: false, reason: 'unknown_client' };
+  if (!matched) return { ok: false, reason: 'wrong_secret', subject: app };
+  if (!app.enabled) return { ok: false, reason: 'disabled', subject: app };
+  return { ok: true, subject: app };
+}

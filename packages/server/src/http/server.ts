@@ -1,0 +1,73 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { accessRuleRoutes } from '../admin/access-rules/routes.js';
+import { appRoutes } from '../admin/apps/routes.js';
+import { roleRoutes } from '../admin/roles/routes.js';
+import { ErrorBody } from '../admin/schemas.js';
+import { createAuthenticator } from '../auth/authenticator.js';
+import type { Context } from '../context.js';
+import { registerHealth } from '../health/routes.js';
+import { registerTokenV1 } from '../token/v1/route.js';
+import { registerWellKnown } from '../wellknown/routes.js';
+import { requireAuthentication } from './authenticated.js';
+import { installErrorHandling } from './error-handler.js';
+
+/** Paths whose values must never be logged, even at trace level. */
+const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'];
+
+/**
+ * Builds the control plane's HTTP server: public endpoints (health, discovery, tokens) and the
+ * Administrator REST API behind bearer authentication.
+ *
+ * @example
+ * ```ts
+ * const app = await buildServer(ctx)
+ * await app.listen({ port: 8080, host: '127.0.0.1' })
+ * ```
+ */
+export async function buildServer(ctx: Context, logger: FastifyInstance['log'] | false): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger || undefined,
+    bodyLimit: ctx.config.bodyLimitBytes,
+    // Header size is bounded by Node's own --max-http-header-size (16 KiB by default).
+    requestTimeout: 30_000,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installErrorHandling(app);
+  app.addSchema(ErrorBody);
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Tessera API',
+        version: '0.1.0',
+        description: 'Run:ai-compatible authentication and administration API.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearerAuth: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  registerHealth(app, ctx);
+  registerWellKnown(app, ctx);
+  registerTokenV1(app, ctx);
+
+  const authenticate = createAuthenticator(ctx);
+  await app.register(async (admin) => {
+    requireAuthentication(admin, authenticate);
+    await admin.register(appRoutes(ctx));
+    await admin.register(roleRoutes);
+    await admin.register(accessRuleRoutes(ctx));
+  });
+  return app;
+}
+
+export { REDACT };

@@ -1,0 +1,2 @@
+/** The two stores Tessera runs on. */
+export type Dialect = 'sqlite' | 'postgres';

@@ -1,0 +1,17 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { Dialect } from '../dialect.js';
+import { init } from './0001-init.js';
+
+/**
+ * The one migration set, in order. Each migration receives the dialect so that it can pick a column
+ * type where SQLite and PostgreSQL differ; everything else is written once.
+ */
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return {
+        '0001-init': init(dialect),
+      };
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table shapes shared by both dialects. Booleans are 0/1 integers, instants are epoch milliseconds
+ * (`*_at` numbers) so they compare and index the same way on SQLite and PostgreSQL.
+ */
+export interface Database {
+  tenants: TenantTable;
+  users: UserTable;
+  applications: ApplicationTable;
+  credential_secrets: CredentialSecretTable;
+  departments: DepartmentTable;
+  projects: ProjectTable;
+  access_rules: AccessRuleTable;
+  signing_keys: SigningKeyTable;
+  audit_events: AuditEventTable;
+}
+
+export interface TenantTable {
+  id: Generated<number>;
+  name: string;
+  created_at: number;
+}
+
+export interface UserTable {
+  id: string;
+  tenant_id: number;
+  email: string;
+  name: string | null;
+  password_hash: string;
+  must_change_password: number;
+  enabled: number;
+  tokens_valid_after: number;
+  last_login: number | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApplicationTable {
+  id: string;
+  tenant_id: number;
+  name: string;
+  client_id: string;
+  enabled: number;
+  tokens_valid_after: number;
+  last_login: number | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Owner kinds of a secret; an owner may hold two secrets during a rotation. */
+export type SecretOwnerType = 'app' | 'service-account' | 'access-key';
+
+export interface CredentialSecretTable {
+  id: string;
+  tenant_id: number;
+  owner_type: SecretOwnerType;
+  owner_id: string;
+  /** HMAC-SHA-256(pepper, secret), hex. The secret itself is never stored. */
+  secret_hash: string;
+  created_at: number;
+  expires_at: number | null;
+}
+
+export interface DepartmentTable {
+  id: Generated<number>;
+  tenant_id: number;
+  name: string;
+  cluster_id: string | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ProjectTable {
+  id: Generated<number>;
+  tenant_id: number;
+  name: string;
+  department_id: number | null;
+  cluster_id: string | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AccessRuleTable {
+  id: Generated<number>;
+  tenant_id: number;
+  subject_type: 'user' | 'app' | 'service-account' | 'group';
+  subject_id: string;
+  role_id: number;
+  scope_type: 'system' | 'tenant' | 'cluster' | 'department' | 'project';
+  scope_id: string;
+  cluster_id: string | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SigningKeyTable {
+  kid: string;
+  alg: string;
+  public_jwk: string;
+  /** AES-256-GCM under the master key: base64(iv | tag | ciphertext of the PKCS#8 PEM). */
+  private_key_enc: string;
+  created_at: number;
+  /** When it stopped being the signing key; null while it signs. */
+  retired_at: number | null;
+}
+
+export interface AuditEventTable {
+  id: Generated<number>;
+  tenant_id: number;
+  timestamp: number;
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  resource_name: string | null;
+  result: 'success' | 'failure';
+  reason: string | null;
+  source_ip: string | null;
+  details: string | null;
+}

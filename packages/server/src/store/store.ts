@@ -1,0 +1,74 @@
+import { Kysely, Migrator, sql } from 'kysely';
+import type { Config } from '../config/config.js';
+import type { Dialect } from './dialect.js';
+import { postgresDialect } from './dialects/postgres.js';
+import { sqliteDialect } from './dialects/sqlite.js';
+import { migrationProvider } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+/** An open store: the query builder plus what differs by dialect. */
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  /** Runs `fn` while holding a lock that other processes sharing this store also take. */
+  exclusive<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** Answers when the store is reachable (for `/readyz`). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// An arbitrary constant: every Tessera process takes the same advisory lock at start-up.
+const STARTUP_LOCK_KEY = 7_432_001;
+
+/**
+ * Opens the store the config names: PostgreSQL when `TESSERA_DATABASE_URL` is set, SQLite otherwise.
+ *
+ * @example
+ * ```ts
+ * const store = openStore(config)
+ * await migrate(store)
+ * ```
+ */
+export function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Store {
+  if (config.databaseUrl) {
+    const { dialect } = postgresDialect(config.databaseUrl);
+    const db = new Kysely<Database>({ dialect });
+    return {
+      db,
+      dialect: 'postgres',
+      exclusive: (fn) =>
+        db.connection().execute(async (conn) => {
+          await sql`select pg_advisory_lock(${STARTUP_LOCK_KEY})`.execute(conn);
+          try {
+            return await fn(conn);
+          } finally {
+            await sql`select pg_advisory_unlock(${STARTUP_LOCK_KEY})`.execute(conn);
+          }
+        }),
+      ping: async () => void (await sql`select 1`.execute(db)),
+      close: () => db.destroy(),
+    };
+  }
+  const db = new Kysely<Database>({ dialect: sqliteDialect(config.dataDir) });
+  return {
+    db,
+    dialect: 'sqlite',
+    // SQLite serialises writers itself and Tessera never shares the file between processes.
+    exclusive: (fn) => fn(db),
+    ping: async () => void (await sql`select 1`.execute(db)),
+    close: () => db.destroy(),
+  };
+}
+
+/**
+ * Brings the schema up to date. Safe when several processes start together on PostgreSQL: callers
+ * run it inside {@link Store.exclusive}.
+ */
+export async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,18 @@
+import type { Context } from '../context.js';
+import type { TokenSubject } from './mint.js';
+import type { TokenFields } from './request-fields.js';
+
+/** What a grant handler knows about the request beyond its fields. */
+export interface GrantRequest {
+  fields: TokenFields;
+  tenantId: number;
+  sourceIp: string;
+}
+
+/** A grant's verdict: who the token is for, or why not (for the audit log). */
+export type GrantOutcome =
+  | { ok: true; subject: TokenSubject; subjectName: string; touch: () => Promise<void> }
+  | { ok: false; reason: string; subjectType: string; subjectId?: string; subjectName?: string };
+
+/** One grant type: checks credentials and names the subject; the endpoint mints and audits. */
+export type GrantHandler = (ctx: Context, request: GrantRequest) => Promise<GrantOutcome>;

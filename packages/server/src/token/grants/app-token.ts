@@ -1,0 +1,14 @@
+import { checkAppSecret } from '../../credentials/app-credentials.js';
+import type { GrantHandler } from '../grant.js';
+import { requireField } from '../request-fields.js';
+import { appGrantOutcome } from './app-outcome.js';
+
+/**
+ * `grantType: app_token` — the seed's flow: `AppId` (the application's name, or its client id) and
+ * `AppSecret`.
+ */
+export const appTokenGrant: GrantHandler = async (ctx, { fields, tenantId }) => {
+  const appId = requireField(fields, 'appid', 'AppId');
+  const secret = requireField(fields, 'appsecret', 'AppSecret');
+  return appGrantOutcome(ctx, appId, await checkAppSecret(ctx, tenantId, appId, secret));
+};

@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify';
+import { recordAudit } from '../../audit/audit-log.js';
+import { DEFAULT_TENANT_ID } from '../../bootstrap/bootstrap.js';
+import type { Context } from '../../context.js';
+import { TesseraError } from '../../errors/registry.js';
+import type { GrantHandler } from '../grant.js';
+import { appTokenGrant } from '../grants/app-token.js';
+import { clientCredentialsGrant } from '../grants/client-credentials.js';
+import { passwordGrant } from '../grants/password.js';
+import { mintAccessToken } from '../mint.js';
+import { normalizeTokenFields, requireField } from '../request-fields.js';
+
+/** The grants `POST /api/v1/token` serves, by `grantType`. */
+const GRANTS: Record<string, GrantHandler> = {
+  app_token: appTokenGrant,
+  client_credentials: clientCredentialsGrant,
+  password: passwordGrant,
+};
+
+/** Largest token request body; a token request is a few hundred bytes. */
+const TOKEN_BODY_LIMIT = 64 * 1024;
+
+/**
+ * `POST /api/v1/token` — Run:ai's JSON token endpoint. Every attempt, granted or refused, writes an
+ * audit event with the reason; the caller only ever learns "Invalid credentials".
+ */
+export function registerTokenV1(app: FastifyInstance, ctx: Context): void {
+  app.post(
+    '/api/v1/token',
+    {
+      bodyLimit: TOKEN_BODY_LIMIT,
+      schema: {
+        tags: ['Tokens'],
+        summary: 'Exchange credentials for an access token (Run:ai v1)',
+        operationId: 'grant_token',
+        security: [],
+      },
+    },
+    async (request, reply) => {
+      const fields = normalizeTokenFields(request.body);
+      const grantType = requireField(fields, 'granttype', 'grantType');
+      const grant = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
+      if (!grant) {
+        throw new TesseraError('UNSUPPORTED_GRANT_TYPE', `grantType: "${grantType.slice(0, 64)}" is not supported`, {
+          details: `supported: ${Object.keys(GRANTS).join(', ')}`,
+        });
+      }
+      const tenantId = DEFAULT_TENANT_ID;
+      const outcome = await grant(ctx, { fields, tenantId, sourceIp: request.ip });
+      if (!outcome.ok) {
+        await recordAudit(ctx.store.db, {
+          tenantId,
+          actor: { type: outcome.subjectType, id: outcome.subjectId, name: outcome.subjectName },
+          action: 'token.grant',
+          resource: { type: 'token', name: grantType },
+          result: 'failure',
+          reason: outcome.reason,
+          sourceIp: request.ip,
+        });
+        throw new TesseraError('INVALID_CREDENTIALS');
+      }
+      const minted = await mintAccessToken(
+        ctx.keys,
+        { issuer: ctx.issuer(), audience: ctx.config.tokenAudience, ttlSec: ctx.config.accessTokenTtlSec },
+        outcome.subject,
+      );
+      await Promise.all([
+        outcome.touch(),
+        recordAudit(ctx.store.db, {
+          tenantId,
+          actor: { type: outcome.subject.type, id: outcome.subject.id, name: outcome.subjectName },
+          action: 'token.grant',
+          resource: { type: 'token', id: minted.jti, name: grantType },
+          result: 'success',
+          sourceIp: request.ip,
+        }),
+      ]);
+      return reply.header('Cache-Control', 'no-store').send({ accessToken: minted.token, expiresIn: minted.expiresIn });
+    },
+  );
+}
