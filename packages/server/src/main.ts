@@ -1,61 +1,6 @@
-import pino from 'pino';
-import { bootstrap } from './bootstrap/bootstrap.js';
-import { ConfigError } from './config/settings.js';
 import { loadConfig, type Config } from './config/config.js';
-import type { Context } from './context.js';
-import { loadMasterKey } from './crypto/master-key.js';
-import { REDACT, buildServer } from './http/server.js';
-import { ensureSigningKey, openKeyRing } from './keys/key-ring.js';
-import { migrate, openStore } from './store/store.js';
-
-/**
- * Starts the control plane: config, store (migrated under a cross-process lock), first-start
- * bootstrap, keys, then HTTP. Returns a function that stops it.
- *
- * @example
- * ```ts
- * const { url, stop } = await start(loadConfig(process.env))
- * ```
- */
-export async function start(config: Config): Promise<{ url: string; stop: () => Promise<void> }> {
-  const log = pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } });
-  const store = openStore(config);
-  const master = loadMasterKey(config.masterKey, config.dataDir);
-  const result = await store.exclusive(async (db) => {
-    await migrate(db, store.dialect);
-    const outcome = await bootstrap(db, config);
-    await ensureSigningKey(db, master, config.signingAlgorithm);
-    return outcome;
-  });
-  const keys = await openKeyRing({
-    db: store.db,
-    master,
-    algorithm: config.signingAlgorithm,
-    keepRetiredMs: (config.accessTokenTtlSec + 300) * 1000,
-  });
-  let issuer = config.publicUrl ?? '';
-  const ctx: Context = { config, store, master, keys, issuer: () => issuer, log };
-  const app = await buildServer(ctx, log);
-  const address = await app.listen({ port: config.port, host: config.host });
-  // Set before the event loop can hand this server a connection (see DEVELOPERS.md, "issuer").
-  issuer ||= address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '[::1]');
-  log.info({ url: issuer, store: store.dialect }, 'tessera listening');
-
-  if (result.createdAdmin?.generatedPassword) {
-    // Deliberately not a log line: shown once on the terminal, never shipped to log storage.
-    process.stderr.write(
-      `\n  First start: created administrator ${result.createdAdmin.email}\n` +
-        `  Password (shown once, change it after signing in): ${result.createdAdmin.generatedPassword}\n\n`,
-    );
-  }
-  return {
-    url: issuer,
-    stop: async () => {
-      await app.close();
-      await store.close();
-    },
-  };
-}
+import { ConfigError } from './config/settings.js';
+import { start } from './start.js';
 
 async function main(): Promise<void> {
   let config: Config;

@@ -56,7 +56,8 @@ export function isAllowed(
 ): boolean {
   return rules.some(
     (rule) =>
-      ruleCovers(rule, question.ancestry) && roleAllows(roles(rule.roleId), question.resourceType, question.action),
+      ruleCovers(rule, question.ancestry) &&
+      roleAllows(roles(rule.roleId), question.resourceType, question.action),
   );
 }
 

@@ -86,10 +86,20 @@ export const PREDEFINED_ROLES: readonly Role[] = Object.freeze([
     id: 3,
     name: 'Editor',
     legacyName: 'editor',
-    description: 'Creates and changes departments and projects; reads clusters, users, access rules and workloads.',
+    description:
+      'Creates and changes departments and projects; reads clusters, users, access rules and workloads.',
     permissions: [
       ...grant(CRUD, 'department', 'project'),
-      ...grant(READ, 'cluster', 'users', 'access_rules', 'roles', 'nodepools', 'nodes', ...WORKLOAD_RESOURCES),
+      ...grant(
+        READ,
+        'cluster',
+        'users',
+        'access_rules',
+        'roles',
+        'nodepools',
+        'nodes',
+        ...WORKLOAD_RESOURCES,
+      ),
     ],
   },
   {
@@ -124,10 +134,7 @@ export const PREDEFINED_ROLES: readonly Role[] = Object.freeze([
     name: 'Viewer',
     legacyName: 'viewer',
     description: 'Reads everything in its scope except secrets and the audit log.',
-    permissions: grant(
-      READ,
-      ...RESOURCE_TYPES.filter((r) => !SECRET_OR_AUDIT.has(r)),
-    ),
+    permissions: grant(READ, ...RESOURCE_TYPES.filter((r) => !SECRET_OR_AUDIT.has(r))),
   },
 ] satisfies Role[]);
 

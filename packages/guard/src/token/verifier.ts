@@ -103,7 +103,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     async verifyHeader(header) {
       if (!header) throw new GuardError('TOKEN_MISSING', 'missing Authorization header');
       const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim());
-      if (!match?.[1]) throw new GuardError('TOKEN_MALFORMED', 'Authorization header is not "Bearer <token>"');
+      if (!match?.[1])
+        throw new GuardError('TOKEN_MALFORMED', 'Authorization header is not "Bearer <token>"');
       return verify(match[1]);
     },
     clear: () => cache.clear(),
@@ -118,8 +119,10 @@ function toGuardError(err: unknown): GuardError {
       return new GuardError('TOKEN_NOT_YET_VALID', 'token is not yet valid');
     return new GuardError('TOKEN_INVALID', `token claim "${err.claim}" is not acceptable`);
   }
-  if (err instanceof errors.JWKSNoMatchingKey) return new GuardError('KEY_UNKNOWN', 'token signed by an unknown key');
-  if (err instanceof errors.JOSEAlgNotAllowed) return new GuardError('TOKEN_INVALID', 'token algorithm not allowed');
+  if (err instanceof errors.JWKSNoMatchingKey)
+    return new GuardError('KEY_UNKNOWN', 'token signed by an unknown key');
+  if (err instanceof errors.JOSEAlgNotAllowed)
+    return new GuardError('TOKEN_INVALID', 'token algorithm not allowed');
   if (err instanceof errors.JWSSignatureVerificationFailed)
     return new GuardError('TOKEN_INVALID', 'token signature is invalid');
   if (err instanceof errors.JOSEError) return new GuardError('TOKEN_MALFORMED', 'token is malformed');

@@ -2,7 +2,11 @@ import { Type, type TSchema } from '@sinclair/typebox';
 
 /** Run:ai's error body, as documented for every 4xx/5xx. */
 export const ErrorBody = Type.Object(
-  { code: Type.Integer({ minimum: 100, maximum: 599 }), message: Type.String(), details: Type.Optional(Type.String()) },
+  {
+    code: Type.Integer({ minimum: 100, maximum: 599 }),
+    message: Type.String(),
+    details: Type.Optional(Type.String()),
+  },
   { $id: 'Error' },
 );
 
@@ -12,5 +16,6 @@ export function errorResponses(...codes: number[]): Record<number, TSchema> {
 }
 
 /** Epoch milliseconds → the spec's date-time text (null stays null). */
-export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+export const isoOrNull = (ms: number | null): string | null =>
+  ms === null ? null : new Date(ms).toISOString();
 export const iso = (ms: number): string => new Date(ms).toISOString();

@@ -62,7 +62,10 @@ function keysFromRing(ctx: Context): JWTVerifyGetKey {
   };
 }
 
-async function loadSubject(ctx: Context, claims: AccessTokenClaims): Promise<Omit<Principal, 'claims'> | undefined> {
+async function loadSubject(
+  ctx: Context,
+  claims: AccessTokenClaims,
+): Promise<Omit<Principal, 'claims'> | undefined> {
   const db = ctx.store.db;
   const issuedAt = issuedAtMs(claims);
   const tenantId = claims.tenant_id;
@@ -74,7 +77,13 @@ async function loadSubject(ctx: Context, claims: AccessTokenClaims): Promise<Omi
       .where('tenant_id', '=', tenantId)
       .executeTakeFirst();
     if (!app || !app.enabled || issuedAt < app.tokens_valid_after) return undefined;
-    return { tenantId, subjectType: 'app', ruleSubjectId: app.id, displayName: app.name, rules: await rulesFor(ctx, tenantId, 'app', [app.id]) };
+    return {
+      tenantId,
+      subjectType: 'app',
+      ruleSubjectId: app.id,
+      displayName: app.name,
+      rules: await rulesFor(ctx, tenantId, 'app', [app.id]),
+    };
   }
   if (claims.subject_type === 'user') {
     const user = await db
@@ -84,12 +93,23 @@ async function loadSubject(ctx: Context, claims: AccessTokenClaims): Promise<Omi
       .where('tenant_id', '=', tenantId)
       .executeTakeFirst();
     if (!user || !user.enabled || issuedAt < user.tokens_valid_after) return undefined;
-    return { tenantId, subjectType: 'user', ruleSubjectId: user.email, displayName: user.email, rules: await rulesFor(ctx, tenantId, 'user', [user.email]) };
+    return {
+      tenantId,
+      subjectType: 'user',
+      ruleSubjectId: user.email,
+      displayName: user.email,
+      rules: await rulesFor(ctx, tenantId, 'user', [user.email]),
+    };
   }
   return undefined;
 }
 
-async function rulesFor(ctx: Context, tenantId: number, subjectType: 'app' | 'user', ids: string[]): Promise<RuleGrant[]> {
+async function rulesFor(
+  ctx: Context,
+  tenantId: number,
+  subjectType: 'app' | 'user',
+  ids: string[],
+): Promise<RuleGrant[]> {
   const rows = await ctx.store.db
     .selectFrom('access_rules')
     .select(['role_id', 'scope_type', 'scope_id'])

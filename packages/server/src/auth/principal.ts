@@ -33,7 +33,10 @@ export function requirePermission(
   ancestry: readonly ScopeRef[],
 ): void {
   if (!isAllowed(principal.rules, { resourceType, action, ancestry })) {
-    throw new TesseraError('FORBIDDEN', `not permitted to ${action} ${resourceType} in ${describe(ancestry)}`);
+    throw new TesseraError(
+      'FORBIDDEN',
+      `not permitted to ${action} ${resourceType} in ${describe(ancestry)}`,
+    );
   }
 }
 
@@ -47,4 +50,5 @@ export function hasPermission(
   return isAllowed(principal.rules, { resourceType, action, ancestry });
 }
 
-const describe = (ancestry: readonly ScopeRef[]) => (ancestry[0] ? `${ancestry[0].type} ${ancestry[0].id}` : 'scope');
+const describe = (ancestry: readonly ScopeRef[]) =>
+  ancestry[0] ? `${ancestry[0].type} ${ancestry[0].id}` : 'scope';

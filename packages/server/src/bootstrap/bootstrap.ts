@@ -26,7 +26,11 @@ export async function bootstrap(
   db: Kysely<Database>,
   config: Pick<Config, 'adminEmail' | 'adminPassword'>,
 ): Promise<BootstrapResult> {
-  const tenant = await db.selectFrom('tenants').select('id').where('id', '=', DEFAULT_TENANT_ID).executeTakeFirst();
+  const tenant = await db
+    .selectFrom('tenants')
+    .select('id')
+    .where('id', '=', DEFAULT_TENANT_ID)
+    .executeTakeFirst();
   if (tenant) return {};
   const generatedPassword = config.adminPassword === undefined ? generatePassword() : undefined;
   const passwordHash = await hashPassword(config.adminPassword ?? (generatedPassword as string));
@@ -35,8 +39,13 @@ export async function bootstrap(
   await db.transaction().execute(async (trx) => {
     // Serial ids start at 1 on both dialects, so the first tenant is the default one; no id is forced,
     // which keeps PostgreSQL's sequence in step for tenants created later.
-    const { id } = await trx.insertInto('tenants').values({ name: 'default', created_at: now }).returning('id').executeTakeFirstOrThrow();
-    if (id !== DEFAULT_TENANT_ID) throw new Error(`the default tenant got id ${id}, expected ${DEFAULT_TENANT_ID}`);
+    const { id } = await trx
+      .insertInto('tenants')
+      .values({ name: 'default', created_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (id !== DEFAULT_TENANT_ID)
+      throw new Error(`the default tenant got id ${id}, expected ${DEFAULT_TENANT_ID}`);
     await trx
       .insertInto('users')
       .values({

@@ -56,7 +56,8 @@ export const SETTINGS: Specs = {
   },
   publicUrl: {
     key: 'TESSERA_PUBLIC_URL',
-    description: 'URL clients use to reach this server; it is the token issuer (`iss`). Set it behind a proxy.',
+    description:
+      'URL clients use to reach this server; it is the token issuer (`iss`). Set it behind a proxy.',
     defaultText: 'http://HOST:PORT',
     parse: (raw) => url('TESSERA_PUBLIC_URL', ['http:', 'https:'])(raw)?.replace(/\/+$/, ''),
   },
@@ -66,7 +67,8 @@ export const SETTINGS: Specs = {
     defaultText: 'admin@tessera.local',
     parse: (raw) => {
       const value = (raw || 'admin@tessera.local').trim().toLowerCase();
-      if (!/^[^\s@]+@[^\s@]+$/.test(value)) throw new ConfigError('TESSERA_ADMIN_EMAIL', 'is not an email address');
+      if (!/^[^\s@]+@[^\s@]+$/.test(value))
+        throw new ConfigError('TESSERA_ADMIN_EMAIL', 'is not an email address');
       return value;
     },
   },

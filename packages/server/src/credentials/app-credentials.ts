@@ -5,7 +5,8 @@ import type { ApplicationTable } from '../store/schema.js';
 /** Why a credential check failed. Recorded in the audit log, never told to the caller. */
 export type CredentialFailure = 'unknown_client' | 'wrong_secret' | 'disabled';
 
-export type CredentialCheck<T> = { ok: true; subject: T } | { ok: false; reason: CredentialFailure; subject?: T };
+export type CredentialCheck<T> =
+  { ok: true; subject: T } | { ok: false; reason: CredentialFailure; subject?: T };
 
 type AppRow = Pick<ApplicationTable, 'id' | 'name' | 'client_id' | 'enabled' | 'tenant_id'>;
 

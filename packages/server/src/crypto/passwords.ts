@@ -2,7 +2,12 @@ import argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
 
 /** OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane. */
-export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+export const ARGON2_OPTIONS = {
+  type: argon2.argon2id,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
 
 /**
  * Hashes a password with argon2id (OWASP parameters); the encoded result carries its own salt and

@@ -45,7 +45,11 @@ export class TesseraError extends Error {
   /** Extra response headers, e.g. `Retry-After`. */
   readonly headers: Record<string, string>;
 
-  constructor(code: ErrorCode, message?: string, options: { details?: string; headers?: Record<string, string> } = {}) {
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    options: { details?: string; headers?: Record<string, string> } = {},
+  ) {
     super(message ?? ERRORS[code].message);
     this.name = 'TesseraError';
     this.code = code;

@@ -44,7 +44,9 @@ function toTesseraError(error: FastifyError): TesseraError {
           ? `${path ? path + '.' : ''}${params.additionalProperty}`
           : path;
     const problem =
-      typeof params.additionalProperty === 'string' ? 'is not a known field' : (first?.message ?? 'is invalid');
+      typeof params.additionalProperty === 'string'
+        ? 'is not a known field'
+        : (first?.message ?? 'is invalid');
     return new TesseraError('INVALID_REQUEST', `${field || 'request'}: ${problem}`);
   }
   switch (error.code) {
@@ -54,7 +56,10 @@ function toTesseraError(error: FastifyError): TesseraError {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new TesseraError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new TesseraError('INVALID_REQUEST', 'body: must not be empty when Content-Type is application/json');
+      return new TesseraError(
+        'INVALID_REQUEST',
+        'body: must not be empty when Content-Type is application/json',
+      );
   }
   if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return new TesseraError('INVALID_REQUEST', 'body: is not valid JSON');

@@ -27,14 +27,19 @@ const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers[
  * await app.listen({ port: 8080, host: '127.0.0.1' })
  * ```
  */
-export async function buildServer(ctx: Context, logger: FastifyInstance['log'] | false): Promise<FastifyInstance> {
+export async function buildServer(
+  ctx: Context,
+  logger: FastifyInstance['log'] | false,
+): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger || undefined,
     bodyLimit: ctx.config.bodyLimitBytes,
     // Header size is bounded by Node's own --max-http-header-size (16 KiB by default).
     requestTimeout: 30_000,
     return503OnClosing: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandling(app);
@@ -50,7 +55,9 @@ export async function buildServer(ctx: Context, logger: FastifyInstance['log'] |
         version: '0.1.0',
         description: 'Run:ai-compatible authentication and administration API.',
       },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
       security: [{ bearerAuth: [] }],
     },
   });

@@ -60,13 +60,19 @@ export async function openKeyRing(options: KeyRingOptions): Promise<KeyRing> {
     const rows = await options.db
       .selectFrom('signing_keys')
       .selectAll()
-      .where((eb) => eb.or([eb('retired_at', 'is', null), eb('retired_at', '>', now() - options.keepRetiredMs)]))
+      .where((eb) =>
+        eb.or([eb('retired_at', 'is', null), eb('retired_at', '>', now() - options.keepRetiredMs)]),
+      )
       .orderBy('created_at', 'desc')
       .execute();
     const current = rows.find((r) => r.retired_at === null);
     if (current && current.kid !== active?.kid) {
       const alg = current.alg as SigningAlgorithm;
-      active = { kid: current.kid, alg, privateKey: await importPKCS8(options.master.open(current.private_key_enc), alg) };
+      active = {
+        kid: current.kid,
+        alg,
+        privateKey: await importPKCS8(options.master.open(current.private_key_enc), alg),
+      };
     }
     published = { keys: rows.map((r) => JSON.parse(r.public_jwk) as PublicJwk) };
   }
@@ -115,14 +121,29 @@ export async function createSigningKey(
     await trx.updateTable('signing_keys').set({ retired_at: now }).where('retired_at', 'is', null).execute();
     await trx
       .insertInto('signing_keys')
-      .values({ kid, alg: algorithm, public_jwk: JSON.stringify(publicJwk), private_key_enc: sealed, created_at: now, retired_at: null })
+      .values({
+        kid,
+        alg: algorithm,
+        public_jwk: JSON.stringify(publicJwk),
+        private_key_enc: sealed,
+        created_at: now,
+        retired_at: null,
+      })
       .execute();
   });
   return kid;
 }
 
 /** Creates the first signing key on an empty store; run it inside the start-up lock. */
-export async function ensureSigningKey(db: Kysely<Database>, master: MasterKey, algorithm: SigningAlgorithm): Promise<void> {
-  const current = await db.selectFrom('signing_keys').select('kid').where('retired_at', 'is', null).executeTakeFirst();
+export async function ensureSigningKey(
+  db: Kysely<Database>,
+  master: MasterKey,
+  algorithm: SigningAlgorithm,
+): Promise<void> {
+  const current = await db
+    .selectFrom('signing_keys')
+    .select('kid')
+    .where('retired_at', 'is', null)
+    .executeTakeFirst();
   if (!current) await createSigningKey(db, master, algorithm);
 }

@@ -14,7 +14,11 @@ import type { Database } from '../store/schema.js';
  * // [{project 7}, {department 2}, {cluster <uuid>}, {tenant 1}]
  * ```
  */
-export async function ancestryOf(db: Kysely<Database>, tenantId: number, scope: ScopeRef): Promise<ScopeRef[]> {
+export async function ancestryOf(
+  db: Kysely<Database>,
+  tenantId: number,
+  scope: ScopeRef,
+): Promise<ScopeRef[]> {
   const tenant: ScopeRef = { type: 'tenant', id: String(tenantId) };
   switch (scope.type) {
     case 'system':
@@ -38,7 +42,11 @@ export async function ancestryOf(db: Kysely<Database>, tenantId: number, scope: 
       const row = await db
         .selectFrom('projects')
         .leftJoin('departments', 'departments.id', 'projects.department_id')
-        .select(['projects.department_id', 'projects.cluster_id', 'departments.cluster_id as department_cluster'])
+        .select([
+          'projects.department_id',
+          'projects.cluster_id',
+          'departments.cluster_id as department_cluster',
+        ])
         .where('projects.tenant_id', '=', tenantId)
         .where('projects.id', '=', numericId(scope))
         .executeTakeFirst();

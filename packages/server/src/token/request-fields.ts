@@ -42,7 +42,8 @@ export function normalizeTokenFields(body: unknown): TokenFields {
     const key = name.toLowerCase();
     if (!KNOWN_SET.has(key)) continue;
     if (typeof value !== 'string') throw invalidField(name, 'must be a string');
-    if (value.length > MAX_FIELD_LENGTH) throw invalidField(name, `must be at most ${MAX_FIELD_LENGTH} characters`);
+    if (value.length > MAX_FIELD_LENGTH)
+      throw invalidField(name, `must be at most ${MAX_FIELD_LENGTH} characters`);
     if (fields[key as TokenField] !== undefined) throw invalidField(name, 'is given more than once');
     fields[key as TokenField] = value;
   }

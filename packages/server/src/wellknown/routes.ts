@@ -7,8 +7,10 @@ import type { Context } from '../context.js';
  * pick it up in time.
  */
 export function registerWellKnown(app: FastifyInstance, ctx: Context): void {
-  app.get('/.well-known/jwks.json', { schema: { tags: ['Discovery'], summary: 'Signing keys (JWKS)' } }, (_req, reply) =>
-    reply.header('Cache-Control', 'public, max-age=300').send(ctx.keys.jwks()),
+  app.get(
+    '/.well-known/jwks.json',
+    { schema: { tags: ['Discovery'], summary: 'Signing keys (JWKS)' } },
+    (_req, reply) => reply.header('Cache-Control', 'public, max-age=300').send(ctx.keys.jwks()),
   );
 
   app.get(
@@ -21,7 +23,17 @@ export function registerWellKnown(app: FastifyInstance, ctx: Context): void {
         jwks_uri: `${issuer}/.well-known/jwks.json`,
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: [ctx.keys.active().alg],
-        claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'email', 'name', 'preferred_username', 'groups'],
+        claims_supported: [
+          'sub',
+          'iss',
+          'aud',
+          'exp',
+          'iat',
+          'email',
+          'name',
+          'preferred_username',
+          'groups',
+        ],
       });
     },
   );

@@ -23,7 +23,11 @@ export interface NewRule {
  * await authorizeGrant(db, principal, { subjectType: 'app', subjectId: id, roleId: 5, scope: { type: 'project', id: '3' } })
  * ```
  */
-export async function authorizeGrant(db: Kysely<Database>, principal: Principal, rule: NewRule): Promise<ScopeRef[]> {
+export async function authorizeGrant(
+  db: Kysely<Database>,
+  principal: Principal,
+  rule: NewRule,
+): Promise<ScopeRef[]> {
   const role = roleById(rule.roleId);
   if (!role) throw new TesseraError('INVALID_REQUEST', `roleId: role ${rule.roleId} does not exist`);
   const ancestry = await ancestryOf(db, principal.tenantId, rule.scope);

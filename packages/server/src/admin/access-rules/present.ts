@@ -13,7 +13,8 @@ export async function presentRules(db: Kysely<Database>, rows: RuleRow[]) {
   const names = new Map<string, Promise<string>>();
   const nameOf = (rule: RuleRow) => {
     const key = `${rule.scope_type}/${rule.scope_id}`;
-    if (!names.has(key)) names.set(key, scopeName(db, rule.tenant_id, { type: rule.scope_type, id: rule.scope_id }));
+    if (!names.has(key))
+      names.set(key, scopeName(db, rule.tenant_id, { type: rule.scope_type, id: rule.scope_id }));
     return names.get(key) as Promise<string>;
   };
   return Promise.all(
@@ -41,9 +42,19 @@ async function scopeName(db: Kysely<Database>, tenantId: number, scope: ScopeRef
     scope.type === 'tenant'
       ? await db.selectFrom('tenants').select('name').where('id', '=', numeric).executeTakeFirst()
       : scope.type === 'project'
-        ? await db.selectFrom('projects').select('name').where('tenant_id', '=', tenantId).where('id', '=', numeric).executeTakeFirst()
+        ? await db
+            .selectFrom('projects')
+            .select('name')
+            .where('tenant_id', '=', tenantId)
+            .where('id', '=', numeric)
+            .executeTakeFirst()
         : scope.type === 'department'
-          ? await db.selectFrom('departments').select('name').where('tenant_id', '=', tenantId).where('id', '=', numeric).executeTakeFirst()
+          ? await db
+              .selectFrom('departments')
+              .select('name')
+              .where('tenant_id', '=', tenantId)
+              .where('id', '=', numeric)
+              .executeTakeFirst()
           : undefined;
   return row?.name ?? scope.id;
 }

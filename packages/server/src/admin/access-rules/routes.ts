@@ -12,7 +12,13 @@ import { auditContext } from '../audit-actor.js';
 import { errorResponses } from '../schemas.js';
 import { authorizeGrant, insertRule, type NewRule } from './grant.js';
 import { presentRule, presentRules } from './present.js';
-import { AccessRule, AccessRuleCreationFields, AccessRuleIdParams, AccessRuleList, AccessRuleListQuery } from './schemas.js';
+import {
+  AccessRule,
+  AccessRuleCreationFields,
+  AccessRuleIdParams,
+  AccessRuleList,
+  AccessRuleListQuery,
+} from './schemas.js';
 
 const tags = ['Access rules'];
 
@@ -71,21 +77,35 @@ export function accessRuleRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         const q = request.query;
         let query = db.selectFrom('access_rules').selectAll().where('tenant_id', '=', principal.tenantId);
         if (q.subjectType) query = query.where('subject_type', '=', q.subjectType);
-        if (q.subjectIds) query = query.where('subject_id', 'in', q.subjectIds.split(',').map((s) => s.trim()));
+        if (q.subjectIds)
+          query = query.where(
+            'subject_id',
+            'in',
+            q.subjectIds.split(',').map((s) => s.trim()),
+          );
         if (q.scopeType) query = query.where('scope_type', '=', q.scopeType);
         if (q.scopeId) query = query.where('scope_id', '=', q.scopeId);
         if (q.roleId) query = query.where('role_id', '=', q.roleId);
         const rows = await query.orderBy('id').execute();
         const visible = await filterReadable(db, principal, rows);
         const page = visible.slice(q.offset, q.offset + q.limit);
-        return { totalRecords: visible.length, displayRecords: page.length, accessRules: await presentRules(db, page) };
+        return {
+          totalRecords: visible.length,
+          displayRecords: page.length,
+          accessRules: await presentRules(db, page),
+        };
       },
     );
 
     app.get(
       '/api/v1/authorization/access-rules/:accessRuleId',
       {
-        schema: { tags, operationId: 'get_access_rule', params: AccessRuleIdParams, response: { 200: AccessRule, ...errorResponses(401, 403, 404) } },
+        schema: {
+          tags,
+          operationId: 'get_access_rule',
+          params: AccessRuleIdParams,
+          response: { 200: AccessRule, ...errorResponses(401, 403, 404) },
+        },
       },
       async (request) => {
         const principal = principalOf(request);
@@ -97,7 +117,12 @@ export function accessRuleRoutes(ctx: Context): FastifyPluginAsyncTypebox {
     app.delete(
       '/api/v1/authorization/access-rules/:accessRuleId',
       {
-        schema: { tags, operationId: 'delete_access_rule', params: AccessRuleIdParams, response: { 200: AccessRule, ...errorResponses(401, 403, 404) } },
+        schema: {
+          tags,
+          operationId: 'delete_access_rule',
+          params: AccessRuleIdParams,
+          response: { 200: AccessRule, ...errorResponses(401, 403, 404) },
+        },
       },
       async (request) => {
         const principal = principalOf(request);
@@ -107,7 +132,11 @@ export function accessRuleRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'delete',
-            resource: { type: 'access_rules', id: String(found.id), name: `${found.subject_type}:${found.subject_id}` },
+            resource: {
+              type: 'access_rules',
+              id: String(found.id),
+              name: `${found.subject_type}:${found.subject_id}`,
+            },
             result: 'success',
           });
           return found;
@@ -126,7 +155,12 @@ async function findRule(db: Kysely<Database>, principal: Principal, id: number, 
     .where('id', '=', id)
     .executeTakeFirst();
   if (!row) throw new TesseraError('NOT_FOUND', `access rule ${id} not found`);
-  requirePermission(principal, 'access_rules', action, await ancestryOf(db, principal.tenantId, scopeOf(row)));
+  requirePermission(
+    principal,
+    'access_rules',
+    action,
+    await ancestryOf(db, principal.tenantId, scopeOf(row)),
+  );
   return row;
 }
 
@@ -156,10 +190,20 @@ const scopeOf = (row: { scope_type: ScopeRef['type']; scope_id: string }): Scope
 /** Rules for applications and users must name ones that exist; groups come from identity providers. */
 async function requireSubjectExists(db: Kysely<Database>, tenantId: number, rule: NewRule): Promise<void> {
   if (rule.subjectType === 'app') {
-    const app = await db.selectFrom('applications').select('id').where('tenant_id', '=', tenantId).where('id', '=', rule.subjectId).executeTakeFirst();
+    const app = await db
+      .selectFrom('applications')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', rule.subjectId)
+      .executeTakeFirst();
     if (!app) throw invalidField('subjectId', `application ${rule.subjectId.slice(0, 64)} does not exist`);
   } else if (rule.subjectType === 'user') {
-    const user = await db.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('email', '=', rule.subjectId).executeTakeFirst();
+    const user = await db
+      .selectFrom('users')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('email', '=', rule.subjectId)
+      .executeTakeFirst();
     if (!user) throw invalidField('subjectId', `user ${rule.subjectId.slice(0, 64)} does not exist`);
   } else if (rule.subjectType === 'service-account') {
     throw invalidField('subjectType', 'service accounts are not available yet; use "app"');

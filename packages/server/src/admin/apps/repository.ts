@@ -79,7 +79,11 @@ export async function replaceSecret(
   now = Date.now(),
 ): Promise<string> {
   const secret = generateSecret();
-  await db.deleteFrom('credential_secrets').where('owner_type', '=', 'app').where('owner_id', '=', appId).execute();
+  await db
+    .deleteFrom('credential_secrets')
+    .where('owner_type', '=', 'app')
+    .where('owner_id', '=', appId)
+    .execute();
   await db
     .insertInto('credential_secrets')
     .values({
@@ -92,6 +96,10 @@ export async function replaceSecret(
       expires_at: null,
     })
     .execute();
-  await db.updateTable('applications').set({ tokens_valid_after: now, updated_at: now }).where('id', '=', appId).execute();
+  await db
+    .updateTable('applications')
+    .set({ tokens_valid_after: now, updated_at: now })
+    .where('id', '=', appId)
+    .execute();
   return secret;
 }

@@ -27,7 +27,13 @@ export function appRoutes(ctx: Context): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/api/v1/apps',
-      { schema: { tags, operationId: 'get_applications', response: { 200: Type.Array(Application), ...errorResponses(401, 403) } } },
+      {
+        schema: {
+          tags,
+          operationId: 'get_applications',
+          response: { 200: Type.Array(Application), ...errorResponses(401, 403) },
+        },
+      },
       async (request) => {
         const principal = principalOf(request);
         requirePermission(principal, 'apps', 'read', [tenantScope(principal.tenantId)]);
@@ -76,17 +82,24 @@ export function appRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           });
           return { row, secret };
         });
-        return reply
-          .code(201)
-          .header('Cache-Control', 'no-store')
-          .send({ id: created.row.id, name: created.row.name, clientId: created.row.client_id, secret: created.secret });
+        return reply.code(201).header('Cache-Control', 'no-store').send({
+          id: created.row.id,
+          name: created.row.name,
+          clientId: created.row.client_id,
+          secret: created.secret,
+        });
       },
     );
 
     app.get(
       '/api/v1/apps/:appId',
       {
-        schema: { tags, operationId: 'get_application_by_id', params: AppIdParams, response: { 200: Application, ...errorResponses(401, 403, 404) } },
+        schema: {
+          tags,
+          operationId: 'get_application_by_id',
+          params: AppIdParams,
+          response: { 200: Application, ...errorResponses(401, 403, 404) },
+        },
       },
       async (request) => {
         const principal = principalOf(request);
@@ -132,14 +145,23 @@ export function appRoutes(ctx: Context): FastifyPluginAsyncTypebox {
     app.delete(
       '/api/v1/apps/:appId',
       {
-        schema: { tags, operationId: 'delete_application_by_id', params: AppIdParams, response: { 204: Type.Null(), ...errorResponses(401, 403, 404) } },
+        schema: {
+          tags,
+          operationId: 'delete_application_by_id',
+          params: AppIdParams,
+          response: { 204: Type.Null(), ...errorResponses(401, 403, 404) },
+        },
       },
       async (request, reply) => {
         const principal = principalOf(request);
         requirePermission(principal, 'apps', 'delete', [tenantScope(principal.tenantId)]);
         await db.transaction().execute(async (trx) => {
           const row = await findApp(trx, principal.tenantId, request.params.appId);
-          await trx.deleteFrom('credential_secrets').where('owner_type', '=', 'app').where('owner_id', '=', row.id).execute();
+          await trx
+            .deleteFrom('credential_secrets')
+            .where('owner_type', '=', 'app')
+            .where('owner_id', '=', row.id)
+            .execute();
           await trx
             .deleteFrom('access_rules')
             .where('tenant_id', '=', principal.tenantId)

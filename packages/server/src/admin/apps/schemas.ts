@@ -10,7 +10,8 @@ export const ApplicationCreationRequest = Type.Object(
     roles: Type.Optional(
       Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
         maxItems: 16,
-        description: 'The seed\'s view: role names such as "researcher", "editor", "admin". Stored as access rules.',
+        description:
+          'The seed\'s view: role names such as "researcher", "editor", "admin". Stored as access rules.',
       }),
     ),
     projects: Type.Optional(
@@ -24,7 +25,10 @@ export const ApplicationCreationRequest = Type.Object(
 );
 export type ApplicationCreationRequest = Static<typeof ApplicationCreationRequest>;
 
-export const ApplicationPatchRequest = Type.Object({ enabled: Type.Boolean() }, { additionalProperties: false });
+export const ApplicationPatchRequest = Type.Object(
+  { enabled: Type.Boolean() },
+  { additionalProperties: false },
+);
 
 export const Application = Type.Object({
   id: Type.String(),

@@ -46,13 +46,18 @@ export async function grantsFromSeedView(
     if (perProject && projectIds.length === 0) {
       throw invalidField('projects', `role "${name}" applies to projects: give at least one project`);
     }
-    if (perProject) projectIds.forEach((id) => grants.push({ roleId: role.id, scope: { type: 'project', id } }));
+    if (perProject)
+      projectIds.forEach((id) => grants.push({ roleId: role.id, scope: { type: 'project', id } }));
     else grants.push({ roleId: role.id, scope: tenantScope(tenantId) });
   });
   return dedupe(grants);
 }
 
-async function resolveProjects(db: Kysely<Database>, tenantId: number, projects: readonly (string | number)[]) {
+async function resolveProjects(
+  db: Kysely<Database>,
+  tenantId: number,
+  projects: readonly (string | number)[],
+) {
   const ids: string[] = [];
   for (const [index, ref] of projects.entries()) {
     const text = String(ref).trim();

@@ -41,7 +41,11 @@ export function toRoleV1(role: Role) {
     // log is a System administrator matter, documented in the README, and not listed here.
     permissions: role.permissions
       .filter((p) => SPEC_RESOURCE_TYPES.has(p.resourceType))
-      .map((p) => ({ resourceType: p.resourceType, ...describeResourceType(p.resourceType), actions: [...p.actions] })),
+      .map((p) => ({
+        resourceType: p.resourceType,
+        ...describeResourceType(p.resourceType),
+        actions: [...p.actions],
+      })),
     createdAt: PREDEFINED_AT,
     updatedAt: PREDEFINED_AT,
     createdBy: 'system',
@@ -57,7 +61,13 @@ const tags = ['Roles'];
 export const roleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/authorization/roles',
-    { schema: { tags, operationId: 'get_roles_v1', response: { 200: Type.Array(RoleV1), ...errorResponses(401, 403) } } },
+    {
+      schema: {
+        tags,
+        operationId: 'get_roles_v1',
+        response: { 200: Type.Array(RoleV1), ...errorResponses(401, 403) },
+      },
+    },
     async (request) => {
       const principal = principalOf(request);
       requirePermission(principal, 'roles', 'read', [tenantScope(principal.tenantId)]);

@@ -103,7 +103,14 @@ export function init(dialect: Dialect) {
         .addColumn('created_by', 'text', (c) => c.notNull())
         .addColumn('created_at', bigint, (c) => c.notNull())
         .addColumn('updated_at', bigint, (c) => c.notNull())
-        .addUniqueConstraint('access_rules_unique', ['tenant_id', 'subject_type', 'subject_id', 'role_id', 'scope_type', 'scope_id'])
+        .addUniqueConstraint('access_rules_unique', [
+          'tenant_id',
+          'subject_type',
+          'subject_id',
+          'role_id',
+          'scope_type',
+          'scope_id',
+        ])
         .execute();
 
       await db.schema

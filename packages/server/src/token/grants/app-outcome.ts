@@ -6,7 +6,11 @@ import type { GrantOutcome } from '../grant.js';
 type AppRow = Pick<ApplicationTable, 'id' | 'name' | 'client_id' | 'tenant_id'>;
 
 /** Turns an application credential check into a grant outcome (shared by app_token and client_credentials). */
-export function appGrantOutcome(ctx: Context, presentedId: string, check: CredentialCheck<AppRow>): GrantOutcome {
+export function appGrantOutcome(
+  ctx: Context,
+  presentedId: string,
+  check: CredentialCheck<AppRow>,
+): GrantOutcome {
   if (!check.ok) {
     return {
       ok: false,
@@ -22,7 +26,11 @@ export function appGrantOutcome(ctx: Context, presentedId: string, check: Creden
     subject: { id: app.id, type: 'app', tenantId: app.tenant_id, clientId: app.client_id },
     subjectName: app.name,
     touch: async () => {
-      await ctx.store.db.updateTable('applications').set({ last_login: Date.now() }).where('id', '=', app.id).execute();
+      await ctx.store.db
+        .updateTable('applications')
+        .set({ last_login: Date.now() })
+        .where('id', '=', app.id)
+        .execute();
     },
   };
 }

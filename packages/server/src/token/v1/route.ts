@@ -41,9 +41,13 @@ export function registerTokenV1(app: FastifyInstance, ctx: Context): void {
       const grantType = requireField(fields, 'granttype', 'grantType');
       const grant = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
       if (!grant) {
-        throw new TesseraError('UNSUPPORTED_GRANT_TYPE', `grantType: "${grantType.slice(0, 64)}" is not supported`, {
-          details: `supported: ${Object.keys(GRANTS).join(', ')}`,
-        });
+        throw new TesseraError(
+          'UNSUPPORTED_GRANT_TYPE',
+          `grantType: "${grantType.slice(0, 64)}" is not supported`,
+          {
+            details: `supported: ${Object.keys(GRANTS).join(', ')}`,
+          },
+        );
       }
       const tenantId = DEFAULT_TENANT_ID;
       const outcome = await grant(ctx, { fields, tenantId, sourceIp: request.ip });
@@ -75,7 +79,9 @@ export function registerTokenV1(app: FastifyInstance, ctx: Context): void {
           sourceIp: request.ip,
         }),
       ]);
-      return reply.header('Cache-Control', 'no-store').send({ accessToken: minted.token, expiresIn: minted.expiresIn });
+      return reply
+        .header('Cache-Control', 'no-store')
+        .send({ accessToken: minted.token, expiresIn: minted.expiresIn });
     },
   );
 }

@@ -1,0 +1,2 @@
+export { TesseraClient, TesseraApiError, type TesseraClientOptions } from './client.js';
+export type * from './types.js';

@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase, type StoreKind, type TestDatabase } from './stores.js';
+
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+export const ADMIN_EMAIL = 'admin@example.com';
+export const ADMIN_PASSWORD = 'correct-horse-battery';
+
+/** A control plane running as a child process on a free port, over its own fresh database. */
+export interface ServerProcess {
+  url: string;
+  db: TestDatabase;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Stops and starts the process again on the same database and data dir. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+  /** Stops the process and drops its database. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Starts `packages/server/src/main.ts` in a child process with PORT=0 on a fresh database of `kind`
+ * and waits until it logs its URL. Real process, real socket.
+ *
+ * @example
+ * ```ts
+ * const server = await startServerProcess('sqlite')
+ * await fetch(`${server.url}/healthz`)
+ * ```
+ */
+export async function startServerProcess(
+  kind: StoreKind,
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
+  const db = await createTestDatabase(kind);
+  let child: ChildProcess | undefined;
+  let output = '';
+  let url = '';
+  let port = '0';
+
+  async function launch(): Promise<void> {
+    child = spawn(process.execPath, ['--conditions=tessera-source', '--import', 'tsx', MAIN], {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: port,
+        HOST: '127.0.0.1',
+        TESSERA_DATA_DIR: db.dataDir,
+        TESSERA_ADMIN_EMAIL: ADMIN_EMAIL,
+        TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        TESSERA_LOG_LEVEL: 'info',
+        ...(db.databaseUrl ? { TESSERA_DATABASE_URL: db.databaseUrl } : {}),
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const proc = child;
+    url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${output}`)), 30_000);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"tessera listening"/.exec(output.slice(-4000));
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      };
+      proc.stdout?.on('data', onData);
+      proc.stderr?.on('data', onData);
+      proc.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited with ${code}:\n${output}`));
+      });
+    });
+    port = new URL(url).port;
+  }
+
+  async function stop(): Promise<void> {
+    const proc = child;
+    if (!proc || proc.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      proc.once('exit', () => resolve());
+      proc.kill('SIGTERM');
+      setTimeout(() => proc.kill('SIGKILL'), 5_000).unref();
+    });
+  }
+
+  await launch();
+  return {
+    get url() {
+      return url;
+    },
+    db,
+    output: () => output,
+    restart: async () => {
+      await stop();
+      await launch();
+    },
+    stop,
+    dispose: async () => {
+      await stop();
+      await db.drop();
+    },
+  };
+}
