@@ -9,6 +9,7 @@ export interface Database {
   users: UserTable;
   applications: ApplicationTable;
   credential_secrets: CredentialSecretTable;
+  clusters: ClusterTable;
   departments: DepartmentTable;
   projects: ProjectTable;
   access_rules: AccessRuleTable;
@@ -62,6 +63,23 @@ export interface CredentialSecretTable {
   secret_hash: string;
   created_at: number;
   expires_at: number | null;
+}
+
+export interface ClusterTable {
+  id: string;
+  tenant_id: number;
+  name: string;
+  /** URL of the cluster's Cluster API. */
+  domain: string | null;
+  version: string | null;
+  status: string | null;
+  last_seen: number | null;
+  secret_hash: string;
+  /** Sealed under the master key: the install info shows it to administrators. */
+  secret_enc: string;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface DepartmentTable {

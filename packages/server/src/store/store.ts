@@ -65,7 +65,8 @@ export function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Stor
  * run it inside {@link Store.exclusive}.
  */
 export async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
+  // Unordered: migrations written on parallel branches may land in any order.
+  const migrator = new Migrator({ db, provider: migrationProvider(dialect), allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

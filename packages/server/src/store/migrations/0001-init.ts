@@ -66,6 +66,25 @@ export function init(dialect: Dialect) {
         .execute();
 
       await db.schema
+        .createTable('clusters')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'integer', (c) => c.notNull().references('tenants.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('domain', 'text')
+        .addColumn('version', 'text')
+        .addColumn('status', 'text')
+        .addColumn('last_seen', bigint)
+        // The cluster's client secret: an HMAC to check it, and a sealed copy because the
+        // install info must show it again (it is how an operator installs the cluster).
+        .addColumn('secret_hash', 'text', (c) => c.notNull())
+        .addColumn('secret_enc', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', bigint, (c) => c.notNull())
+        .addColumn('updated_at', bigint, (c) => c.notNull())
+        .addUniqueConstraint('clusters_tenant_name', ['tenant_id', 'name'])
+        .execute();
+
+      await db.schema
         .createTable('departments')
         .addColumn('id', serial, serialId)
         .addColumn('tenant_id', 'integer', (c) => c.notNull().references('tenants.id'))
