@@ -16,7 +16,7 @@ async function sign(
   overrides: {
     claims?: Record<string, unknown>;
     header?: Record<string, unknown>;
-    key?: CryptoKey;
+    key?: typeof privateKey;
     exp?: string | number;
   } = {},
 ) {
