@@ -1,5 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { GuardError } from '@tessera/guard';
+import { recordAudit } from '../audit/audit-log.js';
 import type { Authenticator } from '../auth/authenticator.js';
+import { DEFAULT_TENANT_ID } from '../bootstrap/bootstrap.js';
+import type { Context } from '../context.js';
 import type { Principal } from '../auth/principal.js';
 
 declare module 'fastify' {
@@ -11,11 +15,29 @@ declare module 'fastify' {
 /**
  * Makes every route registered in `app` (an encapsulated plugin scope) require a valid bearer token.
  * It runs at `onRequest`, before the body is read, so an anonymous caller cannot make the server
- * parse a large body.
+ * parse a large body. Every refusal is audited with the guard's reason code.
  */
-export function requireAuthentication(app: FastifyInstance, authenticate: Authenticator): void {
+export function requireAuthentication(app: FastifyInstance, ctx: Context, authenticate: Authenticator): void {
   app.addHook('onRequest', async (request) => {
-    request.principal = await authenticate(request.headers.authorization);
+    try {
+      request.principal = await authenticate(request.headers.authorization);
+    } catch (err) {
+      if (err instanceof GuardError) {
+        await recordAudit(ctx.store.db, {
+          tenantId: DEFAULT_TENANT_ID,
+          actor: { type: 'anonymous' },
+          action: 'authenticate',
+          resource: {
+            type: 'api',
+            name: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`,
+          },
+          result: 'failure',
+          reason: err.code,
+          sourceIp: request.ip,
+        });
+      }
+      throw err;
+    }
   });
 }
 

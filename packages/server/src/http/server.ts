@@ -69,7 +69,7 @@ export async function buildServer(
 
   const authenticate = createAuthenticator(ctx);
   await app.register(async (admin) => {
-    requireAuthentication(admin, authenticate);
+    requireAuthentication(admin, ctx, authenticate);
     await admin.register(appRoutes(ctx));
     await admin.register(roleRoutes);
     await admin.register(accessRuleRoutes(ctx));
