@@ -1,6 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
+import { TesseraError } from '../errors/registry.js';
+
+/** The one route a user on a temporary password may call. */
+export const PASSWORD_CHANGE_ROUTE = '/api/v1/me/password';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,7 +19,13 @@ declare module 'fastify' {
  */
 export function requireAuthentication(app: FastifyInstance, authenticate: Authenticator): void {
   app.addHook('onRequest', async (request) => {
-    request.principal = await authenticate(request.headers.authorization);
+    request.principal = await authenticate(request.headers.authorization, request.headers.host);
+    if (request.principal.mustChangePassword && request.routeOptions.url !== PASSWORD_CHANGE_ROUTE) {
+      throw new TesseraError(
+        'PASSWORD_CHANGE_REQUIRED',
+        `Password change required: POST ${PASSWORD_CHANGE_ROUTE} first`,
+      );
+    }
   });
 }
 

@@ -164,7 +164,7 @@ async function findRule(db: Kysely<Database>, principal: Principal, id: number, 
   return row;
 }
 
-async function filterReadable<T extends { scope_type: ScopeRef['type']; scope_id: string }>(
+export async function filterReadable<T extends { scope_type: ScopeRef['type']; scope_id: string }>(
   db: Kysely<Database>,
   principal: Principal,
   rows: T[],
@@ -206,6 +206,13 @@ async function requireSubjectExists(db: Kysely<Database>, tenantId: number, rule
       .executeTakeFirst();
     if (!user) throw invalidField('subjectId', `user ${rule.subjectId.slice(0, 64)} does not exist`);
   } else if (rule.subjectType === 'service-account') {
-    throw invalidField('subjectType', 'service accounts are not available yet; use "app"');
+    const account = await db
+      .selectFrom('service_accounts')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', rule.subjectId)
+      .executeTakeFirst();
+    if (!account)
+      throw invalidField('subjectId', `service account ${rule.subjectId.slice(0, 64)} does not exist`);
   }
 }
