@@ -129,6 +129,6 @@ export class TesseraClient {
       return this.request<AccessRuleList>('GET', `/api/v1/authorization/access-rules${qs ? `?${qs}` : ''}`);
     },
     get: (id: number) => this.request<AccessRule>('GET', `/api/v1/authorization/access-rules/${id}`),
-    delete: (id: number) => this.request<AccessRule>('DELETE', `/api/v1/authorization/access-rules/${id}`),
+    delete: (id: number) => this.request<void>('DELETE', `/api/v1/authorization/access-rules/${id}`),
   };
 }

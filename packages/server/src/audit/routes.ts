@@ -84,6 +84,7 @@ export function auditRoutes(ctx: Context): FastifyPluginAsyncTypebox {
               total: Type.Integer(),
               next: Type.Optional(Type.Integer()),
               audit_logs: Type.Array(AuditLog),
+              logs: Type.Array(AuditLog),
             }),
             ...errorResponses(400, 401, 403),
           },
@@ -116,10 +117,13 @@ export function auditRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             .execute(),
         ]);
         const count = Number(total);
+        const logs = rows.map(present);
         return {
           total: count,
           ...(offset + limit < count ? { next: offset + limit } : {}),
-          audit_logs: rows.map(present),
+          audit_logs: logs,
+          // The spec names the array `audit_logs` but requires a property `logs`: both are sent.
+          logs,
         };
       },
     );

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { ScopeRef } from '@tessera/guard';
 import type { Kysely } from 'kysely';
 import { hasPermission, requirePermission, type Principal } from '../../auth/principal.js';
@@ -121,12 +122,12 @@ export function accessRuleRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           tags,
           operationId: 'delete_access_rule',
           params: AccessRuleIdParams,
-          response: { 200: AccessRule, ...errorResponses(401, 403, 404) },
+          response: { 204: Type.Null(), ...errorResponses(401, 403, 404) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const principal = principalOf(request);
-        const row = await db.transaction().execute(async (trx) => {
+        await db.transaction().execute(async (trx) => {
           const found = await findRule(trx, principal, request.params.accessRuleId, 'delete');
           await trx.deleteFrom('access_rules').where('id', '=', found.id).execute();
           await recordAudit(trx, {
@@ -139,9 +140,8 @@ export function accessRuleRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             },
             result: 'success',
           });
-          return found;
         });
-        return presentRule(db, row);
+        return reply.code(204).send(null);
       },
     );
   };

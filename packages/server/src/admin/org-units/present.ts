@@ -49,7 +49,7 @@ const base = (row: DepartmentRow | ProjectRow) => {
     id: String(row.id),
     name: row.name,
     clusterId: row.cluster_id ?? '',
-    ...(row.description === null ? {} : { description: row.description }),
+    description: row.description ?? '',
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     createdBy: row.created_by,

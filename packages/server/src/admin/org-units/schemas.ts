@@ -66,7 +66,7 @@ const Common = {
   id: Type.String(),
   name: Type.String(),
   clusterId: Type.String(),
-  description: Type.Optional(Type.String()),
+  description: Type.String(),
   createdAt: Type.String(),
   updatedAt: Type.String(),
   createdBy: Type.String(),
