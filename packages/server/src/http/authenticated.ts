@@ -4,7 +4,12 @@ import { recordAudit } from '../audit/audit-log.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { DEFAULT_TENANT_ID } from '../bootstrap/bootstrap.js';
 import type { Context } from '../context.js';
+import { resolveTenant } from '../tenancy/resolve.js';
 import type { Principal } from '../auth/principal.js';
+import { TesseraError } from '../errors/registry.js';
+
+/** The one route a user on a temporary password may call. */
+export const PASSWORD_CHANGE_ROUTE = '/api/v1/me/password';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,11 +25,11 @@ declare module 'fastify' {
 export function requireAuthentication(app: FastifyInstance, ctx: Context, authenticate: Authenticator): void {
   app.addHook('onRequest', async (request) => {
     try {
-      request.principal = await authenticate(request.headers.authorization);
+      request.principal = await authenticate(request.headers.authorization, request.headers.host);
     } catch (err) {
       if (err instanceof GuardError) {
         await recordAudit(ctx.store.db, {
-          tenantId: DEFAULT_TENANT_ID,
+          tenantId: await resolveTenant(ctx.store.db, request.headers.host).catch(() => DEFAULT_TENANT_ID),
           actor: { type: 'anonymous' },
           action: 'authenticate',
           resource: {
@@ -37,6 +42,12 @@ export function requireAuthentication(app: FastifyInstance, ctx: Context, authen
         });
       }
       throw err;
+    }
+    if (request.principal.mustChangePassword && request.routeOptions.url !== PASSWORD_CHANGE_ROUTE) {
+      throw new TesseraError(
+        'PASSWORD_CHANGE_REQUIRED',
+        `Password change required: POST ${PASSWORD_CHANGE_ROUTE} first`,
+      );
     }
   });
 }

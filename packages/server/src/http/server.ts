@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { accessRuleRoutes } from '../admin/access-rules/routes.js';
+import { adminRoutes } from '../admin/register.js';
 import { appRoutes } from '../admin/apps/routes.js';
 import { roleRoutes } from '../admin/roles/routes.js';
 import { ErrorBody } from '../admin/schemas.js';
@@ -73,6 +74,7 @@ export async function buildServer(
     await admin.register(appRoutes(ctx));
     await admin.register(roleRoutes);
     await admin.register(accessRuleRoutes(ctx));
+    await admin.register(adminRoutes(ctx));
   });
   return app;
 }
