@@ -8,6 +8,7 @@ import {
 } from '@tessera/guard';
 import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
 import type { Context } from '../context.js';
+import { isJtiRevoked } from '../oauth/bearer.js';
 import type { Principal } from './principal.js';
 
 /** Turns an `Authorization` header into a {@link Principal}, or throws a GuardError (401). */
@@ -37,6 +38,7 @@ export function createAuthenticator(ctx: Context): Authenticator {
       algorithms: ['ES256', 'RS256', 'EdDSA'],
     });
     const claims = await verifier.verifyHeader(header);
+    if (await isJtiRevoked(ctx, claims.jti)) throw new GuardError('TOKEN_REVOKED', 'token has been revoked');
     const subject = await loadSubject(ctx, claims);
     if (!subject) throw new GuardError('TOKEN_REVOKED', 'token has been revoked');
     return { claims, ...subject };
