@@ -379,7 +379,7 @@ forEachStore('standard OAuth 2.0 / OIDC clients', (kind) => {
       redirect_uri: REDIRECT,
     });
     assert.equal(noVerifier.status, 400);
-    assert.equal((await noVerifier.json()).error, 'invalid_grant');
+    assert.equal(((await noVerifier.json()) as { error: string }).error, 'invalid_grant');
 
     const wrongVerifier = await codeFlow(as, browser);
     const wvParams = oauth.validateAuthResponse(as, runai, wrongVerifier.callback, wrongVerifier.state);
@@ -430,7 +430,7 @@ forEachStore('standard OAuth 2.0 / OIDC clients', (kind) => {
       body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'runai' }),
     });
     assert.equal(mixed.status, 400);
-    const body = await mixed.json();
+    const body = (await mixed.json()) as Record<string, unknown>;
     assert.equal(body.error, 'invalid_request');
     assert.equal(body.access_token, undefined);
   });

@@ -79,8 +79,9 @@ export class Browser {
     password: string,
     action = 'approve',
   ): Promise<Response> {
-    let { res, url } = await this.follow(`/oauth/device?user_code=${encodeURIComponent(userCode)}`);
-    if (url.includes('/oauth/sign-in')) {
+    const opened = await this.follow(`/oauth/device?user_code=${encodeURIComponent(userCode)}`);
+    let res = opened.res;
+    if (opened.url.includes('/oauth/sign-in')) {
       const signed = await this.submitSignIn(await res.text(), email, password);
       ({ res } = await this.follow(signed.headers.get('location')!));
     }

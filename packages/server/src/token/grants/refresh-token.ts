@@ -9,7 +9,10 @@ import { loadUserSubject, parseScope } from '../subjects.js';
  * Every use rotates the token; presenting a rotated one again revokes its whole family and writes
  * an audit event. A token is only good for the client it was issued to.
  */
-export const refreshTokenGrant: GrantHandler = async (ctx, { fields, tenantId, client, scope, sourceIp }) => {
+export const refreshTokenGrant: GrantHandler = async (
+  ctx,
+  { fields, tenantId, client, scope, sourceIp, issuer },
+) => {
   const presented = requireField(fields, 'refreshtoken', client ? 'refresh_token' : 'refreshToken');
   const clientId = client?.clientId ?? requireField(fields, 'clientid', 'clientID');
   const row = await findRefreshToken(ctx.store.db, ctx.master.pepper, presented);
@@ -53,7 +56,8 @@ export const refreshTokenGrant: GrantHandler = async (ctx, { fields, tenantId, c
     tokenOptions: {
       clientId,
       scope: requested ?? granted,
-      issuer: row.issuer,
+      // The ID token names the issuer whose token endpoint was used (kubeconfigs may name the realm form).
+      issuer,
       authTime: row.auth_time,
       rotateFrom: { id: row.id, familyId: row.family_id },
     },
