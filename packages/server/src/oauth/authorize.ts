@@ -27,7 +27,8 @@ function errorPage(reply: FastifyReply, message: string): FastifyReply {
  */
 export function registerAuthorize(app: FastifyInstance, ctx: Context): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const q = request.query as Record<string, unknown>;
+    // OIDC Core §3.1.2.1: GET (query) or POST (form).
+    const q = (request.method === 'POST' ? (request.body ?? {}) : request.query) as Record<string, unknown>;
     const str = (k: string) => (typeof q[k] === 'string' ? (q[k] as string) : undefined);
     for (const [k, v] of Object.entries(q)) {
       if (typeof v !== 'string') return errorPage(reply, `${k}: must be given once`);
@@ -86,6 +87,7 @@ export function registerAuthorize(app: FastifyInstance, ctx: Context): void {
       again.delete('prompt');
       again.delete('max_age');
       const returnTo = `${request.url.split('?')[0]}?${again.toString()}`;
+      // (A POSTed request comes back as a GET: the sign-in page returns with a redirect.)
       return reply
         .code(303)
         .header('Location', `${SIGN_IN_PATH}?return_to=${encodeURIComponent(returnTo)}`)
@@ -108,5 +110,6 @@ export function registerAuthorize(app: FastifyInstance, ctx: Context): void {
   const options = { schema: { hide: true } };
   for (const path of ['/oauth/authorize', `${REALM_OIDC}/auth`]) {
     app.get(path, options, handler);
+    app.post(path, options, handler);
   }
 }

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { recordAudit } from '../audit/audit-log.js';
 import { checkAppSecret } from '../credentials/app-credentials.js';
 import type { Context } from '../context.js';
 import { OAuthError } from './oauth-error.js';
@@ -110,8 +111,17 @@ export async function authenticateClient(
       ok: true as const,
       value: { clientId, public: false, appId: check.subject.id, appName: check.subject.name },
     };
-  }).then((result) => {
-    if (!result.ok) throw new OAuthError('invalid_client', 'client authentication failed');
-    return result.value;
+  }).then(async (result) => {
+    if (result.ok) return result.value;
+    await recordAudit(ctx.store.db, {
+      tenantId,
+      actor: { type: 'app', name: clientId },
+      action: 'client.authenticate',
+      resource: { type: 'client', name: clientId },
+      result: 'failure',
+      reason: result.reason,
+      sourceIp: request.ip,
+    });
+    throw new OAuthError('invalid_client', 'client authentication failed');
   });
 }

@@ -32,7 +32,7 @@ export class Browser {
     return res;
   }
 
-  /** Follows same-origin redirects from `url`; returns the first response that is not one (or leaves the origin). */
+  /** Follows redirects between the server's OAuth pages; returns the first response that is not one (or leaves them). */
   async follow(url: string): Promise<{ res: Response; url: string }> {
     let current = new URL(url, this.base).toString();
     for (let i = 0; i < 10; i++) {
@@ -40,7 +40,9 @@ export class Browser {
       const location = res.headers.get('location');
       if (res.status < 300 || res.status >= 400 || !location) return { res, url: current };
       const next = new URL(location, current);
-      if (next.origin !== new URL(this.base).origin) return { res, url: next.toString() };
+      // Leaving the server's OAuth pages (another origin, or e.g. the UI's own /auth/callback): stop.
+      const ours = /^\/(oauth\/|auth\/realms\/)/.test(next.pathname);
+      if (next.origin !== new URL(this.base).origin || !ours) return { res, url: next.toString() };
       current = next.toString();
     }
     throw new Error('too many redirects');

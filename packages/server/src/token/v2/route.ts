@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import { DEFAULT_TENANT_ID } from '../../bootstrap/bootstrap.js';
 import type { Context } from '../../context.js';
-import { authenticateClient } from '../../oauth/clients.js';
+import { authenticateClient, CLI_CLIENT_ID } from '../../oauth/clients.js';
 import { REALM_OIDC, requestIssuer } from '../../oauth/issuer.js';
 import { formParams, installOAuthScope, OAuthError } from '../../oauth/oauth-error.js';
 import { completeGrant } from '../complete.js';
@@ -71,6 +71,10 @@ export function registerTokenV2(app: FastifyInstance, ctx: Context): void {
           `grant_type "${grantType.slice(0, 64)}" is not supported`,
         );
       const tenantId = DEFAULT_TENANT_ID;
+      // Run:ai's v2 password grant may omit client_id: that is the CLI's public client.
+      if (grantType === 'password' && params.client_id === undefined && !request.headers.authorization) {
+        params.client_id = CLI_CLIENT_ID;
+      }
       const client = await authenticateClient(ctx, request, params, tenantId);
       const outcome = await grant(ctx, {
         fields: toFields(params),
@@ -94,10 +98,19 @@ export function registerTokenV2(app: FastifyInstance, ctx: Context): void {
         ...(tokens.scope.length ? { scope: tokens.scope.join(' ') } : {}),
       };
     };
-    const options = {
-      schema: { tags: ['Tokens'], summary: 'OAuth 2.0 token endpoint (RFC 6749)', security: [] },
+    const documented = {
+      schema: {
+        tags: ['Tokens'],
+        summary: 'Create an access token v2 (OAuth 2.0, RFC 6749)',
+        operationId: 'grant_token_v2',
+        security: [],
+      },
     };
-    for (const path of ['/api/v2/token', `${REALM_OIDC}/token`]) {
+    const paths: { path: string; options: RouteShorthandOptions }[] = [
+      { path: '/api/v2/token', options: documented },
+      { path: `${REALM_OIDC}/token`, options: { schema: { hide: true } } },
+    ];
+    for (const { path, options } of paths) {
       scope.post(path, options, async (request, reply) => {
         const body = await handler(request);
         return reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache').send(body);
