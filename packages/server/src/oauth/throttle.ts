@@ -27,9 +27,11 @@ export function delayAfter(excess: number): number {
 
 /**
  * Runs a credential check under brute-force protection shared through the store (so every replica
- * sees the same counters). Failures count per (kind, account, address) and per address; past the
- * threshold each further failure — and each attempt made while locked — locks the key for a growing
- * delay, answered with 429 and `Retry-After`. Another address is never locked by these failures.
+ * sees the same counters). Every attempt counts per (kind, account, address) and per address before
+ * the check runs; from the threshold on, the key is locked for a growing delay *before* checking, so
+ * concurrent guesses cannot slip through while a slow password hash runs. A locked key answers 429
+ * with `Retry-After`, and hammering it makes the lock longer. Success clears the pair's counter.
+ * Another address is never locked by these failures.
  *
  * @example
  * ```ts
@@ -46,24 +48,11 @@ export async function throttled<T>(
   const policy = await oauthPolicy(ctx, tenantId);
   const pairKey = `${subject.kind}:${tenantId}:${subject.account.toLowerCase()}:${subject.address}`;
   const addressKey = `address:${subject.address}`;
-  const keys = [
-    { key: pairKey, threshold: policy.lockoutThreshold },
-    { key: addressKey, threshold: policy.addressThreshold },
-  ];
-  const db = ctx.store.db;
-  const rows = await db
-    .selectFrom('auth_throttle')
-    .selectAll()
-    .where('key', 'in', [pairKey, addressKey])
-    .execute();
-  const lockedUntil = Math.max(0, ...rows.map((r) => r.locked_until));
+  const pair = await bump(ctx, pairKey, policy.lockoutThreshold, now);
+  const address = await bump(ctx, addressKey, policy.addressThreshold, now);
+  const lockedUntil = Math.max(pair.previousLock, address.previousLock);
   if (lockedUntil > now) {
-    // Hammering a locked key makes the lock longer.
-    const locked = new Set(rows.filter((r) => r.locked_until > now).map((r) => r.key));
-    await Promise.all(
-      keys.filter((k) => locked.has(k.key)).map((k) => fail(ctx, k.key, k.threshold, now, true)),
-    );
-    await recordAudit(db, {
+    await recordAudit(ctx.store.db, {
       tenantId,
       actor: { type: subject.kind === 'password' ? 'user' : subject.kind, name: subject.account || null },
       action: 'auth.throttled',
@@ -72,19 +61,22 @@ export async function throttled<T>(
       reason: 'throttled',
       sourceIp: subject.address,
     });
-    const after = await db
-      .selectFrom('auth_throttle')
-      .select('locked_until')
-      .where('key', 'in', [pairKey, addressKey])
-      .execute();
-    const until = Math.max(lockedUntil, ...after.map((r) => r.locked_until));
+    const until = Math.max(lockedUntil, pair.lock, address.lock);
     throw rateLimited(until - now);
   }
   const result = await check();
   if (result.ok) {
+    const db = ctx.store.db;
     await db.deleteFrom('auth_throttle').where('key', '=', pairKey).execute();
-  } else {
-    await Promise.all(keys.map((k) => fail(ctx, k.key, k.threshold, now, false)));
+    // A success is not a failure of the address: undo this attempt's count and pre-lock.
+    await db
+      .updateTable('auth_throttle')
+      .set({
+        failures: sql<number>`case when failures > 0 then failures - 1 else 0 end`,
+        locked_until: address.previousLock,
+      })
+      .where('key', '=', addressKey)
+      .execute();
   }
   return result;
 }
@@ -97,13 +89,17 @@ function rateLimited(ms: number): TesseraError {
   });
 }
 
-async function fail(
+/**
+ * Counts an attempt on `key` (forgetting failures of an unlocked key older than an hour) and, from
+ * the threshold on, locks it until `now + delay`. Returns the lock in force before this attempt
+ * and the lock after it.
+ */
+async function bump(
   ctx: Context,
   key: string,
   threshold: number,
   now: number,
-  whileLocked: boolean,
-): Promise<void> {
+): Promise<{ previousLock: number; lock: number }> {
   const db = ctx.store.db;
   const stale = now - FORGET_AFTER_MS;
   const row = await db
@@ -115,14 +111,17 @@ async function fail(
         updated_at: now,
       }),
     )
-    .returning('failures')
+    .returning(['failures', 'locked_until'])
     .executeTakeFirstOrThrow();
+  // The update leaves locked_until alone, so what it returns is the lock in force before this attempt.
+  const previousLock = Number(row.locked_until);
   const failures = Number(row.failures);
-  if (failures < threshold && !whileLocked) return;
+  if (failures < threshold) return { previousLock, lock: previousLock };
   const until = now + delayAfter(failures - threshold + 1);
   await db
     .updateTable('auth_throttle')
     .set({ locked_until: sql<number>`case when locked_until > ${until} then locked_until else ${until} end` })
     .where('key', '=', key)
     .execute();
+  return { previousLock, lock: Math.max(previousLock, until) };
 }

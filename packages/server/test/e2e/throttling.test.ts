@@ -123,6 +123,23 @@ forEachStore('brute-force throttling', (kind) => {
     }
   });
 
+  it('concurrent guesses do not slip past the threshold while passwords are being hashed', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        post(
+          server.url,
+          '/api/v1/token',
+          '127.0.0.4',
+          JSON.stringify({ grantType: 'password', username: 'someone@example.com', password: `p${i}` }),
+          'application/json',
+        ),
+      ),
+    );
+    const checked = answers.filter((a) => a.status === 401).length;
+    assert.equal(checked + answers.filter((a) => a.status === 429).length, 20);
+    assert.ok(checked < 20, `only a few guesses may be checked, got ${checked}`);
+  });
+
   it('application secrets are throttled the same way', async () => {
     const answers: Answer[] = [];
     for (let i = 0; i < 8; i++) {
