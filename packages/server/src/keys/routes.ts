@@ -27,6 +27,11 @@ function requireSystemAdministrator(principal: Principal): void {
 /**
  * `/api/v1/security/signing-keys`: list the published signing keys and rotate on demand
  * (System administrator only). Not part of Run:ai's API.
+ *
+ * @example
+ * ```ts
+ * await admin.register(signingKeyRoutes(ctx))
+ * ```
  */
 export function signingKeyRoutes(ctx: Context): FastifyPluginAsyncTypebox {
   const tags = ['Signing keys'];

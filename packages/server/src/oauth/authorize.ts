@@ -24,6 +24,11 @@ function errorPage(reply: FastifyReply, message: string): FastifyReply {
  * endpoint, response type `code` only, PKCE S256 required for public clients, exact redirect-URI
  * matching (loopback any port for `runai`). Without a browser session it sends the user to the
  * sign-in page and back. Errors about the client or redirect URI are shown, never redirected.
+ *
+ * @example
+ * ```ts
+ * registerAuthorize(scope, ctx)
+ * ```
  */
 export function registerAuthorize(app: FastifyInstance, ctx: Context): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {

@@ -21,7 +21,14 @@ export async function isJtiRevoked(ctx: Context, jti: string): Promise<boolean> 
   return row !== undefined;
 }
 
-/** Revokes one access token until it expires. */
+/**
+ * Revokes one access token until it expires.
+ *
+ * @example
+ * ```ts
+ * await revokeJti(ctx, principal.claims)
+ * ```
+ */
 export async function revokeJti(ctx: Context, claims: Pick<AccessTokenClaims, 'jti' | 'exp'>): Promise<void> {
   const now = Date.now();
   await ctx.store.db.deleteFrom('revoked_tokens').where('expires_at', '<', now).execute();
@@ -32,7 +39,14 @@ export async function revokeJti(ctx: Context, claims: Pick<AccessTokenClaims, 'j
     .execute();
 }
 
-/** The principal of a bare access token, or undefined when it is not active. */
+/**
+ * The principal of a bare access token, or undefined when it is not active.
+ *
+ * @example
+ * ```ts
+ * const principal = await activePrincipal(authenticate, params.token)
+ * ```
+ */
 export async function activePrincipal(
   authenticate: Authenticator,
   token: string,

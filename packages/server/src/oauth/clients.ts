@@ -24,6 +24,11 @@ export interface OAuthClient {
 /**
  * Is `uri` a redirect URI registered for `client`? Matching is exact, except for the CLI, whose
  * loopback redirects may use any port (RFC 8252 §7.3).
+ *
+ * @example
+ * ```ts
+ * redirectAllowed({ clientId: 'runai', public: true }, 'http://127.0.0.1:53682/callback', issuer) // true
+ * ```
  */
 export function redirectAllowed(client: OAuthClient, uri: string, issuer: string): boolean {
   if (client.clientId === CLI_CLIENT_ID) {
@@ -45,7 +50,14 @@ export function redirectAllowed(client: OAuthClient, uri: string, issuer: string
   return false;
 }
 
-/** Looks a client up by id: the built-in public clients, else an enabled application's client id. */
+/**
+ * Looks a client up by id: the built-in public clients, else an enabled application's client id.
+ *
+ * @example
+ * ```ts
+ * const client = await findClient(ctx, 1, 'runai') // { clientId: 'runai', public: true }
+ * ```
+ */
 export async function findClient(
   ctx: Context,
   tenantId: number,
@@ -67,6 +79,11 @@ export async function findClient(
  * header) or `client_secret_post` (`client_id` + `client_secret`), or a public client by `client_id`
  * alone. Two different client ids (header and body) are an invalid_request. Secret checks are
  * throttled like passwords.
+ *
+ * @example
+ * ```ts
+ * const client = await authenticateClient(ctx, request, formParams(request.body), tenantId)
+ * ```
  */
 export async function authenticateClient(
   ctx: Context,

@@ -51,7 +51,14 @@ export async function createCode(
   return code;
 }
 
-/** S256 of a PKCE verifier (RFC 7636 §4.2). */
+/**
+ * S256 of a PKCE verifier (RFC 7636 §4.2).
+ *
+ * @example
+ * ```ts
+ * s256('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk') // 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'
+ * ```
+ */
 export function s256(verifier: string): string {
   return createHash('sha256').update(verifier, 'ascii').digest('base64url');
 }
@@ -59,6 +66,11 @@ export function s256(verifier: string): string {
 /**
  * Redeems a code exactly once. The code is burnt before anything else is checked, so a replayed,
  * misdirected or wrongly verified code never yields a token. Returns the row or why not.
+ *
+ * @example
+ * ```ts
+ * const redeemed = await redeemCode(ctx, { code, clientId: 'runai', redirectUri, verifier, publicClient: true })
+ * ```
  */
 export async function redeemCode(
   ctx: Context,

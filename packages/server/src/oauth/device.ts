@@ -28,7 +28,14 @@ function newUserCode(): string {
   return `${code.slice(0, 4)}-${code.slice(4)}`;
 }
 
-/** Normalises what a user typed: case, spaces and dashes do not matter. */
+/**
+ * Normalises what a user typed: case, spaces and dashes do not matter.
+ *
+ * @example
+ * ```ts
+ * normalizeUserCode('bcdf ghjk') // 'BCDF-GHJK'
+ * ```
+ */
 export function normalizeUserCode(typed: string): string {
   const bare = typed.toUpperCase().replace(/[^A-Z]/g, '');
   return bare.length === 8 ? `${bare.slice(0, 4)}-${bare.slice(4)}` : bare;
@@ -57,6 +64,11 @@ function devicePage(
  * Device authorization (RFC 8628): `POST /oauth/device_authorization` issues a device code and a
  * user code; the user approves it on `GET|POST /oauth/device` after signing in; the device polls
  * the token endpoint with `urn:ietf:params:oauth:grant-type:device_code`.
+ *
+ * @example
+ * ```ts
+ * registerDevice(scope, ctx)
+ * ```
  */
 export function registerDevice(app: FastifyInstance, ctx: Context): void {
   const authorizeDevice = async (request: FastifyRequest, reply: FastifyReply) => {

@@ -31,6 +31,11 @@ async function hinted(
  * `GET|POST /oauth/logout` (OIDC RP-initiated logout): ends the browser session and revokes the
  * user's refresh tokens for the client named by `id_token_hint` or `client_id`, then returns to
  * `post_logout_redirect_uri` when it is registered for that client.
+ *
+ * @example
+ * ```ts
+ * registerEndSession(scope, ctx)
+ * ```
  */
 export function registerEndSession(app: FastifyInstance, ctx: Context): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {

@@ -38,7 +38,14 @@ export async function purgeExpired(ctx: Context, now = Date.now()): Promise<void
     .execute();
 }
 
-/** Runs {@link purgeExpired} every 10 minutes; returns a stop function. */
+/**
+ * Runs {@link purgeExpired} every 10 minutes; returns a stop function.
+ *
+ * @example
+ * ```ts
+ * const stop = startHousekeeping(ctx)
+ * ```
+ */
 export function startHousekeeping(ctx: Context): () => void {
   const timer = setInterval(() => {
     purgeExpired(ctx).catch((err: unknown) => ctx.log.error({ err }, 'OAuth housekeeping failed'));

@@ -1,4 +1,11 @@
-/** Escapes text for HTML element content and attribute values. */
+/**
+ * Escapes text for HTML element content and attribute values.
+ *
+ * @example
+ * ```ts
+ * escapeHtml('<a href="x">') // '&#60;a href=&#34;x&#34;&#62;'
+ * ```
+ */
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -12,6 +12,11 @@ import { formParams, OAuthError } from './oauth-error.js';
  * `POST /oauth/introspect` (RFC 7662), for confidential clients (applications) only. Access tokens
  * are active while valid and not revoked (subject disabled, secret rotated, RFC 7009 revocation);
  * refresh tokens while unused, unrevoked and unexpired.
+ *
+ * @example
+ * ```ts
+ * registerIntrospect(scope, ctx, createAuthenticator(ctx))
+ * ```
  */
 export function registerIntrospect(app: FastifyInstance, ctx: Context, authenticate: Authenticator): void {
   const handler = async (request: FastifyRequest) => {

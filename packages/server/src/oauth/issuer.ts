@@ -25,7 +25,14 @@ export function requestIssuer(ctx: Context, request: FastifyRequest): string {
   return `${ctx.issuer()}/auth/realms/${realm}`;
 }
 
-/** Is `issuer` one this server issues under? */
+/**
+ * Is `issuer` one this server issues under?
+ *
+ * @example
+ * ```ts
+ * isOwnIssuer(ctx, `${ctx.issuer()}/auth/realms/runai`) // true
+ * ```
+ */
 export function isOwnIssuer(ctx: Context, issuer: string): boolean {
   const base = ctx.issuer();
   if (issuer === base) return true;
@@ -33,7 +40,14 @@ export function isOwnIssuer(ctx: Context, issuer: string): boolean {
   return issuer.startsWith(prefix) && REALM.test(issuer.slice(prefix.length));
 }
 
-/** The endpoint paths under an issuer (canonical or realm). */
+/**
+ * The endpoint paths under an issuer (canonical or realm).
+ *
+ * @example
+ * ```ts
+ * endpointsFor(issuer, ctx.issuer()).token_endpoint
+ * ```
+ */
 export function endpointsFor(issuer: string, base: string): Record<string, string> {
   if (issuer === base) {
     return {

@@ -43,7 +43,14 @@ export class OAuthError extends Error {
   }
 }
 
-/** Maps a thrown error to an OAuth error (Tessera errors keep their meaning). */
+/**
+ * Maps a thrown error to an OAuth error (Tessera errors keep their meaning).
+ *
+ * @example
+ * ```ts
+ * toOAuthError(new TesseraError('RATE_LIMITED'))?.error // 'temporarily_unavailable'
+ * ```
+ */
 export function toOAuthError(err: FastifyError | Error): OAuthError | undefined {
   if (err instanceof OAuthError) return err;
   if (err instanceof TesseraError) {
@@ -72,6 +79,11 @@ export function toOAuthError(err: FastifyError | Error): OAuthError | undefined 
 /**
  * Installs, in an encapsulated scope, the form-body parser and an error handler that answers with
  * RFC 6749 bodies; anything else falls back to the server's handler.
+ *
+ * @example
+ * ```ts
+ * await app.register(async (scope) => { installOAuthScope(scope); scope.post('/oauth/x', handler) })
+ * ```
  */
 export function installOAuthScope(app: FastifyInstance): void {
   app.addContentTypeParser(
@@ -105,7 +117,14 @@ export function installOAuthScope(app: FastifyInstance): void {
   });
 }
 
-/** A form or JSON body as a flat string map; anything else is an invalid_request. */
+/**
+ * A form or JSON body as a flat string map; anything else is an invalid_request.
+ *
+ * @example
+ * ```ts
+ * const { grant_type } = formParams(request.body)
+ * ```
+ */
 export function formParams(body: unknown): Record<string, string> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new OAuthError('invalid_request', 'body: must be application/x-www-form-urlencoded');

@@ -13,6 +13,11 @@ import { formParams, OAuthError } from './oauth-error.js';
  * `POST /oauth/revoke` (RFC 7009). A client may revoke its own tokens: a refresh token revokes its
  * whole family; an access token is refused from then on. Unknown or foreign tokens get the same
  * 200, as the RFC requires.
+ *
+ * @example
+ * ```ts
+ * registerRevoke(scope, ctx, createAuthenticator(ctx))
+ * ```
  */
 export function registerRevoke(app: FastifyInstance, ctx: Context, authenticate: Authenticator): void {
   const handler = async (request: FastifyRequest) => {

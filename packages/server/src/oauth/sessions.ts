@@ -14,7 +14,14 @@ export interface BrowserSession {
   authTime: number;
 }
 
-/** Cookies of a request, by name (first occurrence wins). */
+/**
+ * Cookies of a request, by name (first occurrence wins).
+ *
+ * @example
+ * ```ts
+ * readCookies(request).tessera_session
+ * ```
+ */
 export function readCookies(request: FastifyRequest): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (request.headers.cookie ?? '').split(';')) {
@@ -82,7 +89,14 @@ export async function currentSession(
   return { userId: row.user_id, tenantId: row.tenant_id, authTime: row.auth_time };
 }
 
-/** Starts a session for a user who just signed in and sets its cookie. */
+/**
+ * Starts a session for a user who just signed in and sets its cookie.
+ *
+ * @example
+ * ```ts
+ * await startSession(ctx, reply, tenantId, user.id)
+ * ```
+ */
 export async function startSession(
   ctx: Context,
   reply: FastifyReply,
@@ -105,7 +119,14 @@ export async function startSession(
   addCookie(reply, cookie(ctx, SESSION_COOKIE, id, policy.sessionIdleTimeoutSec, 'Lax'));
 }
 
-/** Ends the browser's session (if any) and clears its cookie. Returns the user it belonged to. */
+/**
+ * Ends the browser's session (if any) and clears its cookie. Returns the user it belonged to.
+ *
+ * @example
+ * ```ts
+ * const userId = await endSession(ctx, request, reply)
+ * ```
+ */
 export async function endSession(
   ctx: Context,
   request: FastifyRequest,
@@ -127,6 +148,11 @@ export async function endSession(
 /**
  * The CSRF token for a form (double-submit: an HttpOnly SameSite=Strict cookie and a hidden field
  * that must match). Reuses the browser's token when it has one.
+ *
+ * @example
+ * ```ts
+ * const csrf = csrfToken(ctx, request, reply) // put it in a hidden field
+ * ```
  */
 export function csrfToken(ctx: Context, request: FastifyRequest, reply: FastifyReply): string {
   const existing = readCookies(request)[CSRF_COOKIE];
@@ -136,7 +162,14 @@ export function csrfToken(ctx: Context, request: FastifyRequest, reply: FastifyR
   return token;
 }
 
-/** Does the form's CSRF field match the cookie, and does the Origin (if sent) match ours? */
+/**
+ * Does the form's CSRF field match the cookie, and does the Origin (if sent) match ours?
+ *
+ * @example
+ * ```ts
+ * if (!csrfValid(ctx, request, params.csrf)) return reply.code(403).send()
+ * ```
+ */
 export function csrfValid(ctx: Context, request: FastifyRequest, field: string | undefined): boolean {
   const origin = request.headers.origin;
   if (origin !== undefined && origin !== new URL(ctx.issuer()).origin) return false;

@@ -11,7 +11,14 @@ import { throttled } from './throttle.js';
 
 export const SIGN_IN_PATH = '/oauth/sign-in';
 
-/** Where a sign-in may send the browser back to: our own authorization and device pages only. */
+/**
+ * Where a sign-in may send the browser back to: our own authorization and device pages only.
+ *
+ * @example
+ * ```ts
+ * safeReturnTo('https://evil.example/') // '/oauth/device'
+ * ```
+ */
 export function safeReturnTo(value: string | undefined): string {
   if (
     value &&
@@ -24,7 +31,14 @@ export function safeReturnTo(value: string | undefined): string {
   return '/oauth/device';
 }
 
-/** Sends the sign-in form (email + password), carrying the page to return to and a CSRF token. */
+/**
+ * Sends the sign-in form (email + password), carrying the page to return to and a CSRF token.
+ *
+ * @example
+ * ```ts
+ * return renderSignIn(ctx, request, reply, '/oauth/device')
+ * ```
+ */
 export function renderSignIn(
   ctx: Context,
   request: FastifyRequest,
@@ -48,6 +62,11 @@ export function renderSignIn(
  * `GET|POST /oauth/sign-in` — the browser sign-in page. A successful sign-in starts a browser
  * session (HttpOnly cookie, Secure over TLS, SameSite=Lax) and returns to the authorization or
  * device page; failures are throttled and audited like the password grant.
+ *
+ * @example
+ * ```ts
+ * registerSignIn(scope, ctx)
+ * ```
  */
 export function registerSignIn(app: FastifyInstance, ctx: Context): void {
   app.get(SIGN_IN_PATH, { schema: { hide: true } }, (request, reply) =>

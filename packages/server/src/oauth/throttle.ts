@@ -20,7 +20,14 @@ const MAX_DELAY_MS = 15 * 60_000;
 /** Counters of an unlocked key forget failures this old. */
 const FORGET_AFTER_MS = 60 * 60_000;
 
-/** The delay after the `n`-th failure beyond the threshold: 1 s, 2 s, 4 s … capped at 15 minutes. */
+/**
+ * The delay after the `n`-th failure beyond the threshold: 1 s, 2 s, 4 s … capped at 15 minutes.
+ *
+ * @example
+ * ```ts
+ * delayAfter(3) // 4000
+ * ```
+ */
 export function delayAfter(excess: number): number {
   return Math.min(1000 * 2 ** Math.max(excess - 1, 0), MAX_DELAY_MS);
 }

@@ -4,7 +4,14 @@ import type { Context } from '../context.js';
 import { REALM_OIDC } from './issuer.js';
 import { OAuthError } from './oauth-error.js';
 
-/** `GET|POST /oauth/userinfo` (OIDC Core §5.3): the signed-in user's claims, for a user's access token. */
+/**
+ * `GET|POST /oauth/userinfo` (OIDC Core §5.3): the signed-in user's claims, for a user's access token.
+ *
+ * @example
+ * ```ts
+ * registerUserinfo(scope, ctx, createAuthenticator(ctx))
+ * ```
+ */
 export function registerUserinfo(app: FastifyInstance, ctx: Context, authenticate: Authenticator): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     let principal;

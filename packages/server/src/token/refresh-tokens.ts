@@ -55,7 +55,14 @@ export async function storeRefreshToken(
   return token;
 }
 
-/** The stored row of a presented refresh token, if any. */
+/**
+ * The stored row of a presented refresh token, if any.
+ *
+ * @example
+ * ```ts
+ * const row = await findRefreshToken(db, ctx.master.pepper, presented)
+ * ```
+ */
 export async function findRefreshToken(
   db: Kysely<Database>,
   pepper: Buffer,
@@ -68,7 +75,14 @@ export async function findRefreshToken(
     .executeTakeFirst();
 }
 
-/** Revokes every token of a family (reuse detected, logout, RFC 7009 revocation). */
+/**
+ * Revokes every token of a family (reuse detected, logout, RFC 7009 revocation).
+ *
+ * @example
+ * ```ts
+ * await revokeFamily(trx, row.family_id)
+ * ```
+ */
 export async function revokeFamily(
   db: Kysely<Database> | Transaction<Database>,
   familyId: string,

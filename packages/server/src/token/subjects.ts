@@ -35,7 +35,14 @@ export async function loadUserSubject(
   };
 }
 
-/** Parses a space-separated scope parameter (RFC 6749 §3.3). */
+/**
+ * Parses a space-separated scope parameter (RFC 6749 §3.3).
+ *
+ * @example
+ * ```ts
+ * parseScope('openid  email openid') // ['openid', 'email']
+ * ```
+ */
 export function parseScope(raw: string | undefined): string[] | undefined {
   if (raw === undefined) return undefined;
   return [...new Set(raw.split(' ').filter(Boolean))];

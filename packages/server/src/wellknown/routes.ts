@@ -12,6 +12,11 @@ const CACHE = 'public, max-age=300';
  * (old Run:ai clients and kubeconfigs use that issuer form). The `issuer` in each document is the
  * URL prefix the client used, as strict clients (oauth4webapi) require, and every endpoint in it
  * lives under that same issuer so the ID tokens they return carry it.
+ *
+ * @example
+ * ```ts
+ * registerWellKnown(app, ctx)
+ * ```
  */
 export function registerWellKnown(app: FastifyInstance, ctx: Context): void {
   const jwks = (_req: FastifyRequest, reply: FastifyReply) =>

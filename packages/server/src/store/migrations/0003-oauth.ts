@@ -5,6 +5,11 @@ import type { Dialect } from '../dialect.js';
  * OAuth 2.0 / OIDC state: refresh tokens (hashed, in rotation families), authorization codes,
  * device codes, browser sessions, revoked access-token ids and the shared brute-force counters.
  * Every secret-bearing value (refresh token, code, device code, session id) is stored as an HMAC.
+ *
+ * @example
+ * ```ts
+ * const migrations = { '0003-oauth': oauth(dialect) }
+ * ```
  */
 export function oauth(_dialect: Dialect) {
   const bigint = 'bigint';

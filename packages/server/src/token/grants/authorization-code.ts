@@ -6,6 +6,11 @@ import { loadUserSubject } from '../subjects.js';
 /**
  * The authorization-code exchange shared by v2 `authorization_code` and v1 `exchange_token`:
  * code, exact redirect URI, PKCE S256 verifier (required for public clients), same client.
+ *
+ * @example
+ * ```ts
+ * const outcome = await authorizationCodeGrant(ctx, { fields, tenantId, sourceIp, issuer, client })
+ * ```
  */
 export const authorizationCodeGrant: GrantHandler = async (ctx, { fields, tenantId, client }) => {
   const code = requireField(fields, 'code', 'code');

@@ -7,6 +7,11 @@ import { loadUserSubject } from '../subjects.js';
 /**
  * v2 `urn:ietf:params:oauth:grant-type:device_code` (RFC 8628 §3.4): pending, slow_down,
  * access_denied, expired_token, or the tokens once the user approved — exactly once.
+ *
+ * @example
+ * ```ts
+ * const outcome = await deviceCodeGrant(ctx, { fields: { devicecode }, tenantId, sourceIp, issuer, client })
+ * ```
  */
 export const deviceCodeGrant: GrantHandler = async (ctx, { fields, tenantId, client }) => {
   const deviceCode = requireField(fields, 'devicecode', 'device_code');

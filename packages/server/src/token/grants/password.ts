@@ -12,6 +12,11 @@ const V1_DEFAULT_SCOPE = ['openid', 'email', 'offline_access'];
 /**
  * `grantType: password` (v1) and `grant_type=password` (v2) — a user's email (`username`) and
  * password, throttled per (account, address) and per address.
+ *
+ * @example
+ * ```ts
+ * const outcome = await passwordGrant(ctx, { fields: { username, password }, tenantId, sourceIp, issuer })
+ * ```
  */
 export const passwordGrant: GrantHandler = async (
   ctx,

@@ -8,6 +8,11 @@ import { loadUserSubject, parseScope } from '../subjects.js';
  * `refresh_token` (v1 `refreshToken` + `clientID`; v2 `refresh_token` with client authentication).
  * Every use rotates the token; presenting a rotated one again revokes its whole family and writes
  * an audit event. A token is only good for the client it was issued to.
+ *
+ * @example
+ * ```ts
+ * const outcome = await refreshTokenGrant(ctx, { fields: { refreshtoken, clientid: 'runai' }, tenantId, sourceIp, issuer })
+ * ```
  */
 export const refreshTokenGrant: GrantHandler = async (
   ctx,

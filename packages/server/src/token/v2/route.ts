@@ -56,6 +56,11 @@ function toFields(params: Record<string, string>): TokenFields {
  * `POST /api/v2/token` — OAuth 2.0 token endpoint (RFC 6749, form-encoded), also served as the
  * realm-style `/auth/realms/<realm>/protocol/openid-connect/token`. Client authentication:
  * `client_secret_basic`, `client_secret_post`, or `client_id` alone for the public clients.
+ *
+ * @example
+ * ```ts
+ * registerTokenV2(app, ctx)
+ * ```
  */
 export function registerTokenV2(app: FastifyInstance, ctx: Context): void {
   void app.register(async (scope) => {
