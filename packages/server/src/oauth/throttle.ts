@@ -57,8 +57,7 @@ export async function throttled<T>(
   const addressKey = `address:${subject.address}`;
   const pair = await bump(ctx, pairKey, policy.lockoutThreshold, now);
   const address = await bump(ctx, addressKey, policy.addressThreshold, now);
-  const lockedUntil = Math.max(pair.previousLock, address.previousLock);
-  if (lockedUntil > now) {
+  if (!pair.allowed || !address.allowed) {
     await recordAudit(ctx.store.db, {
       tenantId,
       actor: { type: subject.kind === 'password' ? 'user' : subject.kind, name: subject.account || null },
@@ -68,8 +67,7 @@ export async function throttled<T>(
       reason: 'throttled',
       sourceIp: subject.address,
     });
-    const until = Math.max(lockedUntil, pair.lock, address.lock);
-    throw rateLimited(until - now);
+    throw rateLimited(Math.max(pair.lock, address.lock) - now);
   }
   const result = await check();
   if (result.ok) {
@@ -80,7 +78,7 @@ export async function throttled<T>(
       .updateTable('auth_throttle')
       .set({
         failures: sql<number>`case when failures > 0 then failures - 1 else 0 end`,
-        locked_until: address.previousLock,
+        ...(address.setLock ? { locked_until: address.previous } : {}),
       })
       .where('key', '=', addressKey)
       .execute();
@@ -97,16 +95,17 @@ function rateLimited(ms: number): TesseraError {
 }
 
 /**
- * Counts an attempt on `key` (forgetting failures of an unlocked key older than an hour) and, from
- * the threshold on, locks it until `now + delay`. Returns the lock in force before this attempt
- * and the lock after it.
+ * Counts an attempt on `key` (forgetting failures of an unlocked key older than an hour). Below the
+ * threshold the attempt may be checked. From the threshold on, the attempt may be checked only if
+ * it is the one that sets the lock (a conditional update, so of many concurrent attempts exactly one
+ * wins); an attempt made while the key is locked is refused and makes the lock longer.
  */
 async function bump(
   ctx: Context,
   key: string,
   threshold: number,
   now: number,
-): Promise<{ previousLock: number; lock: number }> {
+): Promise<{ allowed: boolean; lock: number; previous: number; setLock: boolean }> {
   const db = ctx.store.db;
   const stale = now - FORGET_AFTER_MS;
   const row = await db
@@ -120,15 +119,27 @@ async function bump(
     )
     .returning(['failures', 'locked_until'])
     .executeTakeFirstOrThrow();
-  // The update leaves locked_until alone, so what it returns is the lock in force before this attempt.
-  const previousLock = Number(row.locked_until);
+  // The upsert leaves locked_until alone, so this is the lock in force before this attempt.
+  const previous = Number(row.locked_until);
   const failures = Number(row.failures);
-  if (failures < threshold) return { previousLock, lock: previousLock };
   const until = now + delayAfter(failures - threshold + 1);
-  await db
+  if (previous > now) {
+    await db
+      .updateTable('auth_throttle')
+      .set({
+        locked_until: sql<number>`case when locked_until > ${until} then locked_until else ${until} end`,
+      })
+      .where('key', '=', key)
+      .execute();
+    return { allowed: false, lock: Math.max(previous, until), previous, setLock: false };
+  }
+  if (failures < threshold) return { allowed: true, lock: previous, previous, setLock: false };
+  const won = await db
     .updateTable('auth_throttle')
-    .set({ locked_until: sql<number>`case when locked_until > ${until} then locked_until else ${until} end` })
+    .set({ locked_until: until })
     .where('key', '=', key)
-    .execute();
-  return { previousLock, lock: Math.max(previousLock, until) };
+    .where('locked_until', '<=', now)
+    .executeTakeFirst();
+  const allowed = Number(won.numUpdatedRows) === 1;
+  return { allowed, lock: until, previous, setLock: allowed };
 }

@@ -137,7 +137,8 @@ forEachStore('brute-force throttling', (kind) => {
     );
     const checked = answers.filter((a) => a.status === 401).length;
     assert.equal(checked + answers.filter((a) => a.status === 429).length, 20);
-    assert.ok(checked < 20, `only a few guesses may be checked, got ${checked}`);
+    // Threshold 5: four guesses below it, then exactly one wins the right to be checked and locks the pair.
+    assert.ok(checked <= 5, `at most 5 guesses may be checked, got ${checked}`);
   });
 
   it('application secrets are throttled the same way', async () => {
