@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { secretMatches } from '../crypto/secrets.js';
-import { throttled } from '../oauth/throttle.js';
+import { throttledSecret } from '../oauth/throttle.js';
 import type { ApplicationTable } from '../store/schema.js';
 
 /** Why a credential check failed. Recorded in the audit log, never told to the caller. */
@@ -71,7 +71,7 @@ export async function checkAppSecretThrottled(
   address: string,
 ): Promise<CredentialCheck<AppRow>> {
   let check: CredentialCheck<AppRow> | undefined;
-  await throttled(ctx, tenantId, { kind: 'client', account: identifier, address }, async () => {
+  await throttledSecret(ctx, tenantId, { kind: 'client', account: identifier, address }, async () => {
     check = await checkAppSecret(ctx, tenantId, identifier, secret);
     return check.ok ? { ok: true, value: undefined } : { ok: false, reason: check.reason };
   });

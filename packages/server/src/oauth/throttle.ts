@@ -86,6 +86,58 @@ export async function throttled<T>(
   return result;
 }
 
+/**
+ * Throttling for secrets (application, service-account and access-key secrets). A secret carries
+ * 256 random bits, so guessing it is hopeless and the throttle is there against noise and load: it
+ * must never slow a caller presenting the right secret, however many requests it runs at once. So
+ * unlike {@link throttled}, attempts are not counted before the check: a lock in force is read (one
+ * indexed lookup), the secret is checked, and only a failure is counted (pair and address), setting
+ * the lock once the threshold is reached.
+ *
+ * @example
+ * ```ts
+ * const result = await throttledSecret(ctx, 1, { kind: 'client', account: clientId, address: ip }, check)
+ * ```
+ */
+export async function throttledSecret<T>(
+  ctx: Context,
+  tenantId: number,
+  subject: ThrottleSubject,
+  check: () => Promise<Checked<T>>,
+  now = Date.now(),
+): Promise<Checked<T>> {
+  const db = ctx.store.db;
+  const pairKey = `${subject.kind}:${tenantId}:${subject.account.toLowerCase()}:${subject.address}`;
+  const addressKey = `address:${subject.address}`;
+  const rows = await db
+    .selectFrom('auth_throttle')
+    .select(['key', 'locked_until'])
+    .where('key', 'in', [pairKey, addressKey])
+    .execute();
+  const lock = Math.max(0, ...rows.map((r) => Number(r.locked_until)));
+  if (lock > now) {
+    await recordAudit(db, {
+      tenantId,
+      actor: { type: subject.kind, name: subject.account || null },
+      action: 'auth.throttled',
+      resource: { type: subject.kind },
+      result: 'failure',
+      reason: 'throttled',
+      sourceIp: subject.address,
+    });
+    throw rateLimited(lock - now);
+  }
+  const result = await check();
+  if (!result.ok) {
+    const policy = await oauthPolicy(ctx, tenantId);
+    await bump(ctx, pairKey, policy.lockoutThreshold, now);
+    await bump(ctx, addressKey, policy.addressThreshold, now);
+  } else if (rows.some((r) => r.key === pairKey)) {
+    await db.deleteFrom('auth_throttle').where('key', '=', pairKey).execute();
+  }
+  return result;
+}
+
 function rateLimited(ms: number): TesseraError {
   const seconds = Math.max(1, Math.ceil(ms / 1000));
   return new TesseraError('RATE_LIMITED', 'Too many failed attempts; try again later', {

@@ -1,6 +1,6 @@
 import { checkAppSecret } from '../../credentials/app-credentials.js';
 import type { Context } from '../../context.js';
-import { throttled } from '../../oauth/throttle.js';
+import { throttledSecret } from '../../oauth/throttle.js';
 import { ownerSecretMatches } from '../../credentials/rotation.js';
 import type { GrantHandler, GrantOutcome } from '../grant.js';
 import { requireField } from '../request-fields.js';
@@ -15,7 +15,7 @@ export const clientCredentialsGrant: GrantHandler = async (ctx, { fields, tenant
   const clientId = requireField(fields, 'clientid', 'clientID');
   const secret = requireField(fields, 'clientsecret', 'clientSecret');
   let outcome: GrantOutcome | undefined;
-  await throttled(ctx, tenantId, { kind: 'client', account: clientId, address: sourceIp }, async () => {
+  await throttledSecret(ctx, tenantId, { kind: 'client', account: clientId, address: sourceIp }, async () => {
     outcome = await checkClient(ctx, tenantId, clientId, secret);
     return outcome.ok ? { ok: true, value: undefined } : { ok: false, reason: outcome.reason };
   });
