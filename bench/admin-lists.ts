@@ -92,7 +92,9 @@ async function main(): Promise<void> {
     const fillSec = (performance.now() - fillStart) / 1000;
 
     const scenarios: Record<string, (i: number) => string> = {
-      'projects name contains, sorted, paged': (i) =>
+      'projects name contains (a search, ~20 hits), sorted': (i) =>
+        `/api/v1/org-unit/projects?filterBy=name=@${String((i * 37) % 10000).padStart(4, '0')}&sortBy=name&limit=50`,
+      'projects name contains (dense, ~3% of rows), paged': (i) =>
         `/api/v1/org-unit/projects?filterBy=name=@${String(i % 100).padStart(2, '0')}1&sortBy=name&limit=50&offset=${(i % 5) * 50}`,
       'projects name prefix': (i) => `/api/v1/org-unit/projects?filterBy=name=^proj-0${i % 10}&limit=50`,
       'projects of a department, newest first': (i) =>
