@@ -17,6 +17,8 @@ export interface BenchOptions {
   only: string[];
   /** Where the JSON result goes. */
   out: string;
+  /** Directory for `node --cpu-prof` profiles of the Tessera server processes (off when unset). */
+  profileDir?: string;
   /** PostgreSQL server the PostgreSQL scenarios create their fresh database on. */
   postgresUrl: string;
 }
@@ -26,7 +28,8 @@ const QUICK = { warmupSec: 0.5, durationSec: 2 };
 
 /**
  * Parses `npm run bench -- [--quick] [--duration=S] [--warmup=S] [--connections=N] [--apps=10,100000]
- * [--stores=sqlite,postgres] [--server=dist|source] [--only=a,b] [--out=path]`.
+ * [--stores=sqlite,postgres] [--server=dist|source] [--only=a,b] [--out=path]
+ * [--profile[=dir]]`.
  *
  * @example
  * ```ts
@@ -40,7 +43,18 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
     if (!match?.[1]) throw new Error(`bench: unknown argument "${arg}"`);
     flags.set(match[1], match[2] ?? 'true');
   }
-  const known = ['quick', 'duration', 'warmup', 'connections', 'apps', 'stores', 'server', 'only', 'out'];
+  const known = [
+    'quick',
+    'duration',
+    'warmup',
+    'connections',
+    'apps',
+    'stores',
+    'server',
+    'only',
+    'out',
+    'profile',
+  ];
   for (const key of flags.keys()) if (!known.includes(key)) throw new Error(`bench: unknown option --${key}`);
   const quick = flags.get('quick') === 'true';
   const base = quick ? QUICK : FULL;
@@ -70,6 +84,14 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
     server,
     only: list('only', ''),
     out: flags.get('out') ?? new URL('../results/latest.json', import.meta.url).pathname,
+    ...(flags.has('profile')
+      ? {
+          profileDir:
+            flags.get('profile') === 'true'
+              ? new URL('../results/profiles', import.meta.url).pathname
+              : (flags.get('profile') as string),
+        }
+      : {}),
     postgresUrl: env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   };
 }

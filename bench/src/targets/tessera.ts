@@ -53,10 +53,17 @@ export async function startTessera(
   }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
   const args =
     options.server === 'dist'
-      ? [join(REPO, 'packages/server/dist/main.js')]
-      : ['--conditions=tessera-source', '--import', 'tsx', join(REPO, 'packages/server/src/main.ts')];
+      ? [...profile, join(REPO, 'packages/server/dist/main.js')]
+      : [
+          ...profile,
+          '--conditions=tessera-source',
+          '--import',
+          'tsx',
+          join(REPO, 'packages/server/src/main.ts'),
+        ];
   const child = await startChild(
     args,
     {
