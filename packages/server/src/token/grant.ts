@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely';
 import type { Context } from '../context.js';
+import type { Database } from '../store/schema.js';
 import type { TokenSubject } from './mint.js';
 import type { TokenFields } from './request-fields.js';
 
@@ -11,7 +13,13 @@ export interface GrantRequest {
 
 /** A grant's verdict: who the token is for, or why not (for the audit log). */
 export type GrantOutcome =
-  | { ok: true; subject: TokenSubject; subjectName: string; touch: () => Promise<void> }
+  | {
+      ok: true;
+      subject: TokenSubject;
+      subjectName: string;
+      /** Records the login (`last_login`) through `db`: the endpoint's transaction with its audit event. */
+      touch: (db: Kysely<Database>) => Promise<void>;
+    }
   | { ok: false; reason: string; subjectType: string; subjectId?: string; subjectName?: string };
 
 /** One grant type: checks credentials and names the subject; the endpoint mints and audits. */

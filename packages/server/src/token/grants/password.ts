@@ -30,8 +30,8 @@ export const passwordGrant: GrantHandler = async (ctx, { fields, tenantId }) => 
       groups: [],
     },
     subjectName: user.email,
-    touch: async () => {
-      await db.updateTable('users').set({ last_login: Date.now() }).where('id', '=', user.id).execute();
+    touch: async (trx) => {
+      await trx.updateTable('users').set({ last_login: Date.now() }).where('id', '=', user.id).execute();
     },
   };
 };
