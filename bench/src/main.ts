@@ -10,6 +10,7 @@ import { allScenarios } from './scenarios/index.js';
 
 const options = parseOptions(process.argv.slice(2), process.env);
 const startedAt = new Date();
+const loadavgAtStart = loadavg();
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 log(
   `${options.quick ? 'quick' : 'full'} run: ${options.durationSec} s per scenario after ${options.warmupSec} s warm-up, ` +
@@ -21,7 +22,13 @@ const report = {
   startedAt: startedAt.toISOString(),
   finishedAt: new Date().toISOString(),
   elapsedSec: (Date.now() - startedAt.getTime()) / 1000,
-  machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, loadavg: loadavg() },
+  machine: {
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    loadavgAtStart,
+    loadavgAtEnd: loadavg(),
+  },
   options,
   scenarios: results,
   ...verdict,
@@ -29,4 +36,8 @@ const report = {
 mkdirSync(dirname(options.out), { recursive: true });
 writeFileSync(options.out, JSON.stringify(report, null, 2) + '\n');
 process.stdout.write(markdown(results, verdict) + '\n');
+process.stdout.write(
+  `\n${report.machine.cpus} CPUs (${report.machine.cpuModel}), Node ${process.version}; load average ` +
+    `${loadavgAtStart[0]?.toFixed(1)} at start, ${report.machine.loadavgAtEnd[0]?.toFixed(1)} at end (other work on the machine shows here).\n`,
+);
 log(`wrote ${options.out} after ${report.elapsedSec.toFixed(0)} s`);

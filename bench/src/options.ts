@@ -17,6 +17,8 @@ export interface BenchOptions {
   only: string[];
   /** Where the JSON result goes. */
   out: string;
+  /** TESSERA_LOG_LEVEL of the Tessera servers: the shipped default `info` logs every request. */
+  logLevel: string;
   /** Directory for `node --cpu-prof` profiles of the Tessera server processes (off when unset). */
   profileDir?: string;
   /** PostgreSQL server the PostgreSQL scenarios create their fresh database on. */
@@ -29,7 +31,7 @@ const QUICK = { warmupSec: 0.5, durationSec: 2 };
 /**
  * Parses `npm run bench -- [--quick] [--duration=S] [--warmup=S] [--connections=N] [--apps=10,100000]
  * [--stores=sqlite,postgres] [--server=dist|source] [--only=a,b] [--out=path]
- * [--profile[=dir]]`.
+ * [--profile[=dir]] [--log-level=info]`.
  *
  * @example
  * ```ts
@@ -54,6 +56,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
     'only',
     'out',
     'profile',
+    'log-level',
   ];
   for (const key of flags.keys()) if (!known.includes(key)) throw new Error(`bench: unknown option --${key}`);
   const quick = flags.get('quick') === 'true';
@@ -83,6 +86,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
     stores: stores as BenchOptions['stores'],
     server,
     only: list('only', ''),
+    logLevel: flags.get('log-level') ?? 'info',
     out: flags.get('out') ?? new URL('../results/latest.json', import.meta.url).pathname,
     ...(flags.has('profile')
       ? {

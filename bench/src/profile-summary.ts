@@ -6,6 +6,7 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
+  children?: number[];
 }
 
 const [file, top = '25'] = process.argv.slice(2);
@@ -32,5 +33,22 @@ const print = (title: string, map: Map<string, number>) => {
   for (const [k, v] of [...map].sort((a, b) => b[1] - a[1]).slice(0, Number(top)))
     console.log(`${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
 };
+// Inclusive time: a function's own samples plus its callees', counted once per stack.
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const parent = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const inclusive = new Map<string, number>();
+for (const [id, n] of hits) {
+  const seen = new Set<string>();
+  for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+    const f = byId.get(cur)?.callFrame;
+    if (!f) break;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/.*\/(packages|bench|node_modules)\//, '$1/')}:${f.lineNumber + 1}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    inclusive.set(key, (inclusive.get(key) ?? 0) + n);
+  }
+}
 print('self time by package / file', byPlace);
+print('inclusive time by function', inclusive);
 print('self time by function', byFunction);

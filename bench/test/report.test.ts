@@ -61,7 +61,7 @@ describe('bench report', () => {
     assert.deepEqual([peerRatio?.value, peerRatio?.met], [null, null]);
     const text = markdown(results, verdict);
     assert.match(text, /\| peer \| \| not available: probe answered 404 \|/);
-    assert.match(text, /\| app_token sqlite 10 apps \/ oidc-provider \| — \| ≥ 1.5 \| n\/a \|/);
+    assert.match(text, /\| app_token sqlite 10 apps \/ oidc-provider \| — \| — \| ≥ 1.5 \| n\/a \|/);
   });
 
   it('checks p99 at half rate, errors and memory bounds', () => {

@@ -74,6 +74,7 @@ export async function startTessera(
       TESSERA_ADMIN_EMAIL: ADMIN_EMAIL,
       TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD,
       NODE_ENV: 'production',
+      TESSERA_LOG_LEVEL: options.logLevel,
       ...(databaseUrl ? { TESSERA_DATABASE_URL: databaseUrl } : {}),
     },
     url,
