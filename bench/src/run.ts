@@ -1,5 +1,6 @@
 import { measure, type Measurement } from './load.js';
 import type { BenchOptions } from './options.js';
+import { measurePaced } from './paced.js';
 import type { Scenario, Target } from './scenario.js';
 import { startReference } from './targets/children.js';
 import { startTessera } from './targets/tessera.js';
@@ -113,10 +114,14 @@ async function runOne(options: BenchOptions, scenario: Scenario, target: Target)
   const result: ScenarioResult = { ...base, available: true, idleRssMb, ...full };
   if (scenario.halfRate && full.rps > 2) {
     const rate = Math.floor(full.rps / 2);
-    const half = await run(options.durationSec, rate);
+    const half = await measurePaced(url, workload.shape, {
+      rate,
+      durationSec: options.durationSec,
+      connections,
+      ...(workload.expectStatus ? { expectStatus: workload.expectStatus } : {}),
+    });
     result.half = { rate, rps: half.rps, p50: half.p50, p99: half.p99, errors: half.errors };
     result.errors = full.errors + half.errors;
-    result.peakRssMb = Math.max(full.peakRssMb ?? 0, half.peakRssMb ?? 0);
   }
   return result;
 }

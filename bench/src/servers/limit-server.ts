@@ -15,7 +15,7 @@ const subject = { id: '0192f0c4-6c43-7cc1-9f5e-2f1e0a9d4b11', tenantId: 1 };
 
 const server = createServer((req, res) => {
   if (req.method === 'GET') {
-    res.writeHead(200).end('ok');
+    res.writeHead(200, { 'content-length': 2 }).end('ok');
     return;
   }
   const chunks: Buffer[] = [];
@@ -49,9 +49,14 @@ const server = createServer((req, res) => {
       .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
       .sign(privateKey)
       .then((token) => {
+        const json = JSON.stringify({ accessToken: token, expiresIn: 3600 });
         res
-          .writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
-          .end(JSON.stringify({ accessToken: token, expiresIn: 3600 }));
+          .writeHead(200, {
+            'content-type': 'application/json; charset=utf-8',
+            'content-length': Buffer.byteLength(json),
+            'cache-control': 'no-store',
+          })
+          .end(json);
       });
   });
 });
