@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { recordAudit } from '../../audit/audit-log.js';
 import { DEFAULT_TENANT_ID } from '../../bootstrap/bootstrap.js';
 import type { Context } from '../../context.js';
 import { TesseraError } from '../../errors/registry.js';
@@ -7,6 +6,7 @@ import type { GrantHandler } from '../grant.js';
 import { appTokenGrant } from '../grants/app-token.js';
 import { clientCredentialsGrant } from '../grants/client-credentials.js';
 import { passwordGrant } from '../grants/password.js';
+import { grantJournal } from '../grant-journal.js';
 import { mintAccessToken } from '../mint.js';
 import { normalizeTokenFields, requireField } from '../request-fields.js';
 
@@ -52,7 +52,7 @@ export function registerTokenV1(app: FastifyInstance, ctx: Context): void {
       const tenantId = DEFAULT_TENANT_ID;
       const outcome = await grant(ctx, { fields, tenantId, sourceIp: request.ip });
       if (!outcome.ok) {
-        await recordAudit(ctx.store.db, {
+        await grantJournal(ctx.store.db).record({
           tenantId,
           actor: { type: outcome.subjectType, id: outcome.subjectId, name: outcome.subjectName },
           action: 'token.grant',
@@ -68,18 +68,18 @@ export function registerTokenV1(app: FastifyInstance, ctx: Context): void {
         { issuer: ctx.issuer(), audience: ctx.config.tokenAudience, ttlSec: ctx.config.accessTokenTtlSec },
         outcome.subject,
       );
-      // One transaction, so one commit (one WAL flush on PostgreSQL) per grant: see bench/README.md.
-      await ctx.store.db.transaction().execute(async (trx) => {
-        await outcome.touch(trx);
-        await recordAudit(trx, {
+      // Answers only once the event and the last-login update have committed (group commit).
+      await grantJournal(ctx.store.db).record(
+        {
           tenantId,
           actor: { type: outcome.subject.type, id: outcome.subject.id, name: outcome.subjectName },
           action: 'token.grant',
           resource: { type: 'token', id: minted.jti, name: grantType },
           result: 'success',
           sourceIp: request.ip,
-        });
-      });
+        },
+        outcome.touch,
+      );
       return reply
         .header('Cache-Control', 'no-store')
         .send({ accessToken: minted.token, expiresIn: minted.expiresIn });
