@@ -17,6 +17,8 @@ export interface BenchOptions {
   only: string[];
   /** Where the JSON result goes. */
   out: string;
+  /** Another built `main.js` to run instead of packages/server/dist (before/after comparisons). */
+  serverMain?: string;
   /** TESSERA_LOG_LEVEL of the Tessera servers: the shipped default `info` logs every request. */
   logLevel: string;
   /** Directory for `node --cpu-prof` profiles of the Tessera server processes (off when unset). */
@@ -31,7 +33,8 @@ const QUICK = { warmupSec: 0.5, durationSec: 2 };
 /**
  * Parses `npm run bench -- [--quick] [--duration=S] [--warmup=S] [--connections=N] [--apps=10,100000]
  * [--stores=sqlite,postgres] [--server=dist|source] [--only=a,b] [--out=path]
- * [--profile[=dir]] [--log-level=info]`.
+ * [--profile[=dir]] [--log-level=info]
+ * [--server-main=path/to/main.js]`.
  *
  * @example
  * ```ts
@@ -57,6 +60,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
     'out',
     'profile',
     'log-level',
+    'server-main',
   ];
   for (const key of flags.keys()) if (!known.includes(key)) throw new Error(`bench: unknown option --${key}`);
   const quick = flags.get('quick') === 'true';
@@ -87,6 +91,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
     server,
     only: list('only', ''),
     logLevel: flags.get('log-level') ?? 'info',
+    ...(flags.has('server-main') ? { serverMain: flags.get('server-main') as string } : {}),
     out: flags.get('out') ?? new URL('../results/latest.json', import.meta.url).pathname,
     ...(flags.has('profile')
       ? {

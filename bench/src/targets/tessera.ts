@@ -56,7 +56,7 @@ export async function startTessera(
   const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
   const args =
     options.server === 'dist'
-      ? [...profile, join(REPO, 'packages/server/dist/main.js')]
+      ? [...profile, options.serverMain ?? join(REPO, 'packages/server/dist/main.js')]
       : [
           ...profile,
           '--conditions=tessera-source',
