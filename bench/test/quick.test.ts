@@ -77,9 +77,12 @@ describe('bench harness, smoke run (no timing assertions)', () => {
           assert.match(run.stdout, /not available/);
           continue;
         }
-        assert.ok((s.requests ?? 0) > 0, `${s.id} completed no request`);
         assert.equal(s.errors, 0, `${s.id} had errors`);
       }
+      // Requests still in flight when a run ends are not counted, and one argon2id verify can take
+      // longer than a second on a busy machine: only the token endpoints must have completed some.
+      for (const id of ['limit', 'v1.app_token.sqlite.10', 'v1.app_token.postgres.10'])
+        assert.ok((byId.get(id)?.requests ?? 0) > 0, `${id} completed no request`);
       const limitRatio = report.ratios.find((r) => r.name === 'app_token sqlite 10 apps / limit');
       assert.equal(typeof limitRatio?.value, 'number');
     },
