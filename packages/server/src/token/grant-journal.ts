@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { recordAuditBatch, type AuditEvent } from '../audit/audit-log.js';
 import type { Database } from '../store/schema.js';
+import type { LastLogin } from './grant.js';
 
 /** Most grants committed together; keeps one INSERT well under both dialects' parameter limits. */
 const MAX_BATCH = 256;
@@ -9,6 +10,7 @@ interface Entry {
   event: AuditEvent;
   at: number;
   touch: ((db: Kysely<Database>) => Promise<void>) | undefined;
+  lastLogin: LastLogin | undefined;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -17,9 +19,14 @@ interface Entry {
 export interface GrantJournal {
   /**
    * Resolves once `event` (and `touch`, run in the same transaction) has committed; rejects if
-   * that transaction failed, in which case nothing of it was written.
+   * that transaction failed, in which case nothing of it was written. With `lastLogin`, `touch` is
+   * not called: the batch sets `last_login` of all its rows of a table in one UPDATE instead.
    */
-  record(event: AuditEvent, touch?: (db: Kysely<Database>) => Promise<void>): Promise<void>;
+  record(
+    event: AuditEvent,
+    touch?: (db: Kysely<Database>) => Promise<void>,
+    lastLogin?: LastLogin,
+  ): Promise<void>;
 }
 
 const journals = new WeakMap<Kysely<Database>, GrantJournal>();
@@ -55,7 +62,21 @@ function createJournal(db: Kysely<Database>): GrantJournal {
       pending = pending.slice(batch.length);
       try {
         await db.transaction().execute(async (trx) => {
-          for (const entry of batch) if (entry.touch) await entry.touch(trx);
+          const logins = { applications: new Set<string>(), users: new Set<string>() };
+          let at = 0;
+          for (const entry of batch) {
+            if (entry.lastLogin) {
+              logins[entry.lastLogin.table].add(entry.lastLogin.id);
+              at = Math.max(at, entry.at);
+            } else if (entry.touch) await entry.touch(trx);
+          }
+          for (const table of ['applications', 'users'] as const)
+            if (logins[table].size > 0)
+              await trx
+                .updateTable(table)
+                .set({ last_login: at })
+                .where('id', 'in', [...logins[table]])
+                .execute();
           await recordAuditBatch(trx, batch);
         });
         for (const entry of batch) entry.resolve();
@@ -67,9 +88,9 @@ function createJournal(db: Kysely<Database>): GrantJournal {
   }
 
   return {
-    record: (event, touch) =>
+    record: (event, touch, lastLogin) =>
       new Promise<void>((resolve, reject) => {
-        pending.push({ event, at: Date.now(), touch, resolve, reject });
+        pending.push({ event, at: Date.now(), touch, lastLogin, resolve, reject });
         if (!running) {
           running = true;
           setImmediate(() => void drain());

@@ -4,6 +4,12 @@ import type { Database } from '../store/schema.js';
 import type { TokenSubject } from './mint.js';
 import type { TokenFields } from './request-fields.js';
 
+/** A row with a `last_login` column. */
+export interface LastLogin {
+  table: 'applications' | 'users';
+  id: string;
+}
+
 /** What a grant handler knows about the request beyond its fields. */
 export interface GrantRequest {
   fields: TokenFields;
@@ -19,6 +25,8 @@ export type GrantOutcome =
       subjectName: string;
       /** Records the login (`last_login`) through `db`: the endpoint's transaction with its audit event. */
       touch: (db: Kysely<Database>) => Promise<void>;
+      /** The row whose `last_login` {@link touch} sets: lets the endpoint set a batch's in one UPDATE. */
+      lastLogin?: LastLogin;
     }
   | { ok: false; reason: string; subjectType: string; subjectId?: string; subjectName?: string };
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { AuditEvent } from '../../src/audit/audit-log.js';
+import { bootstrap } from '../../src/bootstrap/bootstrap.js';
 import { migrate, openStore, type Store } from '../../src/store/store.js';
 import { grantJournal } from '../../src/token/grant-journal.js';
 import { forEachStore } from '../helpers/each-store.js';
@@ -24,6 +25,7 @@ forEachStore('grant journal (group commit)', (kind) => {
     db = await createTestDatabase(kind);
     store = openStore({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
     await migrate(store.db, store.dialect);
+    await bootstrap(store.db, { adminEmail: 'a@example.com', adminPassword: 'pw-pw-pw-pw' });
   });
   after(async () => {
     await store?.close();
@@ -62,6 +64,50 @@ forEachStore('grant journal (group commit)', (kind) => {
       Array.from({ length: 600 }, (_, i) => i),
     );
     assert.ok(rows.every((r) => r.timestamp >= before && r.timestamp <= Date.now()));
+  });
+
+  it('sets last_login of every named row in one UPDATE per table, without calling touch', async () => {
+    const now = Date.now();
+    const ids = ['la', 'lb', 'lc'];
+    for (const id of ids)
+      await store.db
+        .insertInto('applications')
+        .values({
+          id,
+          tenant_id: 1,
+          name: `login-${id}`,
+          client_id: `client-${id}`,
+          enabled: 1,
+          tokens_valid_after: 0,
+          last_login: null,
+          created_by: 'test',
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    let touched = 0;
+    await Promise.all(
+      [...ids, 'la'].map((id, i) =>
+        grantJournal(store.db).record(
+          { ...event(i), resource: { type: 'token', id: `login-${i}` } },
+          async () => void (touched += 1),
+          { table: 'applications', id },
+        ),
+      ),
+    );
+    assert.equal(touched, 0);
+    const rows = await store.db
+      .selectFrom('applications')
+      .select(['id', 'last_login'])
+      .where('id', 'in', [...ids, 'untouched'])
+      .orderBy('id')
+      .execute();
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      ids,
+    );
+    assert.ok(rows.every((r) => r.last_login !== null && r.last_login >= now && r.last_login <= Date.now()));
+    assert.equal((await eventsLike('login-')).length, 4);
   });
 
   it('a single grant is written on its own, failures too', async () => {

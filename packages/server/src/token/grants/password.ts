@@ -30,6 +30,7 @@ export const passwordGrant: GrantHandler = async (ctx, { fields, tenantId }) => 
       groups: [],
     },
     subjectName: user.email,
+    lastLogin: { table: 'users', id: user.id },
     touch: async (trx) => {
       await trx.updateTable('users').set({ last_login: Date.now() }).where('id', '=', user.id).execute();
     },

@@ -79,6 +79,7 @@ export function registerTokenV1(app: FastifyInstance, ctx: Context): void {
           sourceIp: request.ip,
         },
         outcome.touch,
+        outcome.lastLogin,
       );
       return reply
         .header('Cache-Control', 'no-store')
