@@ -1,6 +1,6 @@
-import { recordAudit } from '../audit/audit-log.js';
 import type { Context } from '../context.js';
 import type { GrantOutcome } from './grant.js';
+import { grantJournal } from './grant-journal.js';
 import { issueTokens, type IssuedTokens } from './issue.js';
 
 /**
@@ -22,7 +22,7 @@ export async function completeGrant(
   if (!outcome.ok) {
     // Polling a pending device code is not an authentication failure.
     if (outcome.error === 'authorization_pending' || outcome.error === 'slow_down') return undefined;
-    await recordAudit(ctx.store.db, {
+    await grantJournal(ctx.store.db).record({
       tenantId,
       actor: { type: outcome.subjectType, id: outcome.subjectId, name: outcome.subjectName },
       action: 'token.grant',
@@ -38,16 +38,19 @@ export async function completeGrant(
     outcome.subject,
     outcome.tokenOptions ?? { clientId: outcome.subject.clientId, scope: [], issuer: ctx.issuer() },
   );
-  await Promise.all([
-    outcome.touch(),
-    recordAudit(ctx.store.db, {
+  // Answers only once the audit event and the last-login update have committed (group commit:
+  // grants arriving together share one transaction; see token/grant-journal.ts).
+  await grantJournal(ctx.store.db).record(
+    {
       tenantId,
       actor: { type: outcome.subject.type, id: outcome.subject.id, name: outcome.subjectName },
       action: 'token.grant',
       resource: { type: 'token', id: tokens.jti, name: grantType },
       result: 'success',
       sourceIp,
-    }),
-  ]);
+    },
+    outcome.touch,
+    outcome.lastLogin,
+  );
   return tokens;
 }

@@ -1,9 +1,17 @@
+import type { Kysely } from 'kysely';
 import type { Context } from '../context.js';
 import type { OAuthClient } from '../oauth/clients.js';
 import type { OAuthErrorCode } from '../oauth/oauth-error.js';
 import type { TokenOptions } from './issue.js';
+import type { Database } from '../store/schema.js';
 import type { TokenSubject } from './mint.js';
 import type { TokenFields } from './request-fields.js';
+
+/** A row with a `last_login` column. */
+export interface LastLogin {
+  table: 'applications' | 'users' | 'service_accounts' | 'access_keys';
+  id: string;
+}
 
 /** What a grant handler knows about the request beyond its fields. */
 export interface GrantRequest {
@@ -24,7 +32,10 @@ export type GrantOutcome =
       ok: true;
       subject: TokenSubject;
       subjectName: string;
-      touch: () => Promise<void>;
+      /** Records the login (`last_login`) through `db`: the endpoint's transaction with its audit event. */
+      touch: (db: Kysely<Database>) => Promise<void>;
+      /** The row whose `last_login` {@link touch} sets: lets the endpoint set a batch's in one UPDATE. */
+      lastLogin?: LastLogin;
       /** ID/refresh token wishes; absent: an access token only. */
       tokenOptions?: TokenOptions;
     }

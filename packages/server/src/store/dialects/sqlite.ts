@@ -1,7 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { SqliteDialect } from 'kysely';
+import { SqliteDialect, type SqliteDatabase } from 'kysely';
+
+/** Prepared statements kept per distinct SQL text; queries with `in (...)` lists make more texts. */
+const STATEMENT_CACHE_SIZE = 1000;
 
 /** How often `PRAGMA optimize` refreshes statistics that went stale (it is a no-op otherwise). */
 const OPTIMIZE_EVERY_MS = 10 * 60_000;
@@ -34,5 +37,27 @@ export function sqliteDialect(dataDir: string): SqliteDialect {
     }
   }, OPTIMIZE_EVERY_MS);
   optimizer.unref();
-  return new SqliteDialect({ database });
+  return new SqliteDialect({ database: withStatementCache(database) });
+}
+
+/**
+ * Kysely prepares every query anew; preparing was the largest single cost of a token request in
+ * the benchmark (bench/README.md). Kysely runs one query at a time on this connection, and
+ * better-sqlite3 re-prepares a cached statement by itself after a schema change, so reusing the
+ * statement for the same SQL text is safe.
+ */
+function withStatementCache(database: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare: (sql) => {
+      let statement = cache.get(sql);
+      if (!statement) {
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+        statement = database.prepare(sql);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }

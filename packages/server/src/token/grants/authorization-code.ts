@@ -42,12 +42,9 @@ export const authorizationCodeGrant: GrantHandler = async (ctx, { fields, tenant
       nonce: row.nonce ?? undefined,
       authTime: row.auth_time,
     },
-    touch: async () => {
-      await ctx.store.db
-        .updateTable('users')
-        .set({ last_login: Date.now() })
-        .where('id', '=', subject.id)
-        .execute();
+    lastLogin: { table: 'users', id: subject.id },
+    touch: async (db) => {
+      await db.updateTable('users').set({ last_login: Date.now() }).where('id', '=', subject.id).execute();
     },
   };
 };

@@ -45,8 +45,9 @@ async function checkClient(
       ok: true,
       subject: { id: account.id, type: 'service-account', tenantId, clientId: account.client_id },
       subjectName: account.name,
-      touch: async () => {
-        await db
+      lastLogin: { table: 'service_accounts', id: account.id },
+      touch: async (trx) => {
+        await trx
           .updateTable('service_accounts')
           .set({ last_login: Date.now() })
           .where('id', '=', account.id)
@@ -103,12 +104,9 @@ function accessKeyOutcome(
       groups: [],
     },
     subjectName: key.email,
-    touch: async () => {
-      await ctx.store.db
-        .updateTable('access_keys')
-        .set({ last_login: Date.now() })
-        .where('id', '=', key.id)
-        .execute();
+    lastLogin: { table: 'access_keys', id: key.id },
+    touch: async (db) => {
+      await db.updateTable('access_keys').set({ last_login: Date.now() }).where('id', '=', key.id).execute();
     },
   };
 }

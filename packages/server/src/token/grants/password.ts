@@ -69,8 +69,9 @@ export const passwordGrant: GrantHandler = async (
       scope: client ? (scope ?? ['openid']) : (parseScope(fields.scope) ?? V1_DEFAULT_SCOPE),
       issuer,
     },
-    touch: async () => {
-      await db.updateTable('users').set({ last_login: Date.now() }).where('id', '=', user.id).execute();
+    lastLogin: { table: 'users', id: user.id },
+    touch: async (trx) => {
+      await trx.updateTable('users').set({ last_login: Date.now() }).where('id', '=', user.id).execute();
     },
   };
 };
