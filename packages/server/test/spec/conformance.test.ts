@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { adminToken, call } from '../helpers/api.js';
 import { forEachStore } from '../helpers/each-store.js';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  startServerProcess,
+  type ServerProcess,
+} from '../helpers/server-process.js';
 import { specValidator } from '../helpers/spec.js';
 
 // Every operation the server implements from the Run:ai spec is exercised over a real socket, on
@@ -36,6 +41,41 @@ forEachStore('spec conformance', (kind) => {
   it('every implemented operation answers as the spec says', async () => {
     // Tokens
     await hit('POST', '/api/v1/token', '/api/v1/token', 400, { grantType: 'nope' }, null);
+    await hit(
+      'POST',
+      '/api/v1/token',
+      '/api/v1/token',
+      200,
+      { grantType: 'password', username: ADMIN_EMAIL, password: ADMIN_PASSWORD },
+      null,
+    );
+    const form = async (
+      status: number,
+      fields: Record<string, string>,
+      headers: Record<string, string> = {},
+    ) => {
+      const res = await call(
+        server.url,
+        'POST',
+        '/api/v2/token',
+        new URLSearchParams(fields).toString(),
+        undefined,
+        {
+          'content-type': 'application/x-www-form-urlencoded',
+          ...headers,
+        },
+      );
+      assert.equal(res.status, status, `POST /api/v2/token: ${JSON.stringify(res.body)}`);
+      spec.check('post', '/api/v2/token', res.status, res.body);
+    };
+    await form(200, {
+      grant_type: 'password',
+      client_id: 'runai',
+      username: ADMIN_EMAIL,
+      password: ADMIN_PASSWORD,
+    });
+    await form(400, { grant_type: 'magic', client_id: 'runai' });
+    await form(401, { grant_type: 'client_credentials' }, { authorization: `Basic ${btoa('nobody:wrong')}` });
 
     // Clusters
     const cluster = await hit('POST', '/api/v1/clusters', '/api/v1/clusters', 201, {
