@@ -168,6 +168,8 @@ export class Kubeconfig {
       entry.set('user', user);
     }
     const userMap = user as YAMLMap;
+    // The entry being written is laid out as a block (a `user: {}` flow map would fold tokens).
+    userMap.flow = false;
     for (const field of COMPETING_USER_FIELDS) userMap.delete(field);
     let provider = userMap.get('auth-provider');
     if (!isMap(provider) || provider.get('name') !== 'oidc') {
@@ -179,6 +181,8 @@ export class Kubeconfig {
       config = this.doc.createNode({});
       (provider as YAMLMap).set('config', config);
     }
+    (provider as YAMLMap).flow = false;
+    (config as YAMLMap).flow = false;
     for (const [key, value] of Object.entries(values)) {
       if (value === undefined) (config as YAMLMap).delete(key);
       else (config as YAMLMap).set(key, value);
