@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,8 @@ export interface CliHome {
   env: Record<string, string>;
   /** Runs `runai ARGS` as a real process in this home. */
   run(args: string[], options?: { input?: string; env?: Record<string, string> }): Promise<CliResult>;
+  /** Starts `runai ARGS` and lets the test watch its stderr while it runs. */
+  start(args: string[]): RunningCli;
   dispose(): Promise<void>;
 }
 
@@ -57,6 +60,7 @@ export async function cliHome(): Promise<CliHome> {
         { ...env, ...options.env },
         options.input,
       ),
+    start: (args) => startProcess(['--conditions=tessera-source', '--import', 'tsx', CLI_MAIN, ...args], env),
     dispose: () => rm(dir, { recursive: true, force: true }),
   };
 }
@@ -78,4 +82,38 @@ export function runProcess(
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(input ?? '');
   });
+}
+
+/** A CLI process still running. */
+export interface RunningCli {
+  /** Waits until stderr matches `pattern` and returns the match. */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  done: Promise<CliResult>;
+}
+
+function startProcess(args: string[], env: Record<string, string>): RunningCli {
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const done = new Promise<CliResult>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
+  let exited = false;
+  void done.then(() => (exited = true));
+  return {
+    done,
+    waitForStderr: async (pattern, timeoutMs = 30_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const match = pattern.exec(stderr);
+        if (match) return match;
+        if (exited) break;
+        await sleep(50);
+      }
+      child.kill();
+      throw new Error(`CLI stderr never matched ${pattern}:\n${stderr}`);
+    },
+  };
 }
