@@ -50,6 +50,26 @@ export async function clusterUrl(rt: Runtime): Promise<string> {
 }
 
 /**
+ * The configured cluster's URL as the control plane records it (`GET /api/v1/clusters/{id}` →
+ * `domain`), or `--cluster-url`; undefined when neither is known or the lookup is refused.
+ *
+ * @example
+ * ```ts
+ * const server = await clusterDomain(rt, issuer, token)
+ * ```
+ */
+export async function clusterDomain(rt: Runtime, issuer: string, token: string): Promise<string | undefined> {
+  if (rt.config.clusterUrl) return rt.config.clusterUrl;
+  if (!rt.config.clusterId) return undefined;
+  const res = await send<{ domain?: string | null }>(
+    `${issuer}/api/v1/clusters/${encodeURIComponent(rt.config.clusterId)}`,
+    { token },
+  );
+  const domain = res.status === 200 ? res.body?.domain : undefined;
+  return typeof domain === 'string' && domain !== '' ? domain.replace(/\/+$/, '') : undefined;
+}
+
+/**
  * Calls the current cluster's Cluster API with a fresh access token; HTTP errors become readable
  * messages (401 → exit 3 with the login command; 403 → "permission denied"; others → exit 1).
  *

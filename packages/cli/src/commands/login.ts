@@ -4,6 +4,7 @@ import { deviceLogin } from '../auth/device-login.js';
 import { decodeJwtPayload } from '../auth/jwt.js';
 import { type AuthFlow, controlPlaneUrl, persistLogin } from '../auth/session.js';
 import { CLIENT_ID, type TokenSet, v1Token } from '../auth/tokens.js';
+import { clusterDomain } from '../cluster/cluster-api.js';
 import { writeCliConfig } from '../config/cli-config.js';
 import { Kubeconfig } from '../kubeconfig/kubeconfig.js';
 import type { Runtime } from '../runtime.js';
@@ -17,7 +18,7 @@ function port(value: string): number {
 }
 
 async function finish(rt: Runtime, issuer: string, tokens: TokenSet, flow: AuthFlow): Promise<void> {
-  const server = rt.config.clusterUrl;
+  const server = await clusterDomain(rt, issuer, tokens.accessToken);
   const kc = await persistLogin(rt, issuer, tokens, flow, server);
   const claims = decodeJwtPayload(tokens.idToken ?? tokens.accessToken) ?? {};
   const who = claims.email ?? claims.preferred_username ?? claims.name ?? claims.sub ?? 'unknown';
