@@ -202,4 +202,26 @@ forEachStore('runai login user / application', (kind) => {
     assert.match(help.stdout, /--project <project>/);
     await home.run(['config', 'set', '--url', server.url]);
   });
+
+  it('kubeconfig set points the current context at the configured cluster, leaving the rest', async () => {
+    assert.equal(
+      (await home.run(['config', 'set', '--cluster-url', 'https://cluster.example.com:8443'])).code,
+      0,
+    );
+    const res = await home.run(['kubeconfig', 'set']);
+    assert.equal(res.code, 0, res.stderr);
+    const view = JSON.parse(
+      (await exec('kubectl', ['config', 'view', '--raw', '-o', 'json', '--kubeconfig', home.kubeconfig]))
+        .stdout,
+    );
+    assert.equal(
+      view.clusters.find((c: any) => c.name === 'lab').cluster.server,
+      'https://cluster.example.com:8443',
+    );
+    assert.equal(
+      view.clusters.find((c: any) => c.name === 'other').cluster.server,
+      'https://other.example.com',
+    );
+    assert.ok(view.clusters.find((c: any) => c.name === 'lab').cluster['certificate-authority-data']);
+  });
 });
