@@ -10,22 +10,31 @@ import { Kubeconfig } from '../kubeconfig/kubeconfig.js';
 import type { Runtime } from '../runtime.js';
 import { printJson, style } from '../ui/output.js';
 
+async function revoke(r: Runtime, issuer: string, refresh: string): Promise<void> {
+  const meta = await discover(issuer);
+  if (!meta.revocation_endpoint) {
+    r.err.write(
+      'warning: the control plane has no revocation endpoint; the refresh token stays valid until it expires\n',
+    );
+    return;
+  }
+  const res = await send(meta.revocation_endpoint, {
+    form: { token: refresh, token_type_hint: 'refresh_token', client_id: CLIENT_ID },
+  });
+  if (res.status !== 200)
+    r.err.write(`warning: the server did not revoke the refresh token (${serverMessage(res)})\n`);
+}
+
 async function logout(r: Runtime): Promise<void> {
   const kc = await Kubeconfig.load(r.env.kubeconfigPath);
   const provider = kc.authProvider();
   const refresh = provider?.['refresh-token'];
   if (refresh) {
-    const meta = await discover(controlPlaneUrl(r, kc));
-    if (meta.revocation_endpoint) {
-      const res = await send(meta.revocation_endpoint, {
-        form: { token: refresh, token_type_hint: 'refresh_token', client_id: CLIENT_ID },
-      });
-      if (res.status !== 200)
-        r.err.write(`warning: the server did not revoke the refresh token (${serverMessage(res)})\n`);
-    } else {
-      r.err.write(
-        'warning: the control plane has no revocation endpoint; the refresh token stays valid until it expires\n',
-      );
+    try {
+      await revoke(r, controlPlaneUrl(r, kc), refresh);
+    } catch (err) {
+      // The local tokens go anyway; say that the server could not be told.
+      r.err.write(`warning: could not revoke the refresh token (${(err as Error).message})\n`);
     }
   }
   await forgetApplication(r);
