@@ -135,4 +135,27 @@ suite('runai workloads against the Cluster API', (kind) => {
       assert.doesNotMatch(res.stderr, /\n\s+at /);
     }
   });
+
+  it('a project the caller may only view: submit is refused with a readable 403 and exit 1', async () => {
+    const viewer = await setup.createApp(land.server.url, land.admin, 'cli-viewer');
+    const rule = await call(
+      land.server.url,
+      'POST',
+      '/api/v1/authorization/access-rules',
+      { subjectType: 'app', subjectId: viewer.id, roleId: 8, scopeType: 'project', scopeId: land.projectP },
+      land.admin,
+    );
+    assert.equal(rule.status, 201, JSON.stringify(rule.body));
+    await wait.waitFor(
+      async () =>
+        (await call(land.cluster.url, 'GET', '/api/v1/workloads', undefined, viewer.token)).status === 200,
+      5_000,
+    );
+    const login = await home.run(['login', 'application', '--name', viewer.name, '--secret', viewer.secret]);
+    assert.equal(login.code, 0, login.stderr);
+    const res = await home.run(['submit', '-p', 'team-p', '-i', 'alpine', '--', 'true']);
+    assert.equal(res.code, 1, res.stderr);
+    assert.match(res.stderr, /^error: permission denied: /m);
+    assert.doesNotMatch(res.stderr, /\n\s+at /);
+  });
 });
