@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { forEachStore } from '../../../server/test/helpers/each-store.js';
@@ -54,7 +55,8 @@ suite('runai browser, device and refresh flows', (kind) => {
   let home: CliHome;
 
   before(async () => {
-    server = await startServerProcess(kind);
+    // Short-lived tokens (the smallest lifetime the server accepts) so that the refresh test sees a real expiry.
+    server = await startServerProcess(kind, { TESSERA_ACCESS_TOKEN_TTL: '60' });
     api = await startStubApiServer(server.url);
     home = await cliHome();
     await mkdir(dirname(home.kubeconfig), { recursive: true });
@@ -105,12 +107,16 @@ suite('runai browser, device and refresh flows', (kind) => {
   it('kubectl refreshes an expired id-token through our issuer and writes it back; the CLI refreshes too', async () => {
     assert.equal((await home.run(['login', 'user', '-u', ADMIN_EMAIL, '-p', ADMIN_PASSWORD])).code, 0);
     const loggedIn = await providerConfig(home.kubeconfig);
-    await setProvider(home.kubeconfig, { 'id-token': expiredJwt(), 'access-token': expiredJwt() });
+    const exp = JSON.parse(Buffer.from(loggedIn['id-token']!.split('.')[1]!, 'base64url').toString())
+      .exp as number;
+    assert.ok(exp * 1000 - Date.now() <= 60_000, 'the id-token lives 60 s');
+    // Let the id-token (and the CLI's access token, same lifetime) really expire.
+    await sleep(exp * 1000 - Date.now() + 1_500);
     const got = await exec('kubectl', ['--kubeconfig', home.kubeconfig, 'get', '--raw', '/api']);
     assert.match(got.stdout, /APIVersions/);
     const refreshed = await providerConfig(home.kubeconfig);
     assert.notEqual(refreshed['refresh-token'], loggedIn['refresh-token']);
-    assert.notEqual(refreshed['id-token'], expiredJwt());
+    assert.notEqual(refreshed['id-token'], loggedIn['id-token']);
     assert.equal(api.tokens.at(-1), refreshed['id-token']);
     // The CLI's own access token is expired: it refreshes with the token kubectl wrote back.
     const token = await home.run(['auth', 'get-token']);
