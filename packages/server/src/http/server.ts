@@ -11,6 +11,7 @@ import type { Context } from '../context.js';
 import { registerHealth } from '../health/routes.js';
 import { registerTokenV1 } from '../token/v1/route.js';
 import { registerWellKnown } from '../wellknown/routes.js';
+import { feedRoutes } from '../feed/routes.js';
 import { requireAuthentication } from './authenticated.js';
 import { installErrorHandling } from './error-handler.js';
 
@@ -66,6 +67,8 @@ export async function buildServer(
   registerHealth(app, ctx);
   registerWellKnown(app, ctx);
   registerTokenV1(app, ctx);
+
+  await app.register(feedRoutes(ctx));
 
   const authenticate = createAuthenticator(ctx);
   await app.register(async (admin) => {

@@ -15,6 +15,7 @@ export interface Database {
   access_rules: AccessRuleTable;
   signing_keys: SigningKeyTable;
   audit_events: AuditEventTable;
+  change_events: ChangeEventTable;
 }
 
 export interface TenantTable {
@@ -143,4 +144,14 @@ export interface AuditEventTable {
   reason: string | null;
   source_ip: string | null;
   details: string | null;
+}
+
+/** The cluster change feed (feed/publish.ts): append-only, id is the cursor. */
+export interface ChangeEventTable {
+  id: Generated<number>;
+  tenant_id: number | null;
+  kind: string;
+  /** The FeedChange as JSON. */
+  payload: string;
+  created_at: number;
 }

@@ -11,6 +11,7 @@ import type { Database } from '../../store/schema.js';
 import { auditContext } from '../audit-actor.js';
 import { errorResponses } from '../schemas.js';
 import { authorizeGrant, insertRule, type NewRule } from './grant.js';
+import { publishRule } from '../../feed/publish.js';
 import { presentRule, presentRules } from './present.js';
 import {
   AccessRule,
@@ -49,6 +50,7 @@ export function accessRuleRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         const row = await db.transaction().execute(async (trx) => {
           const ancestry = await authorizeGrant(trx, principal, rule);
           const id = await insertRule(trx, principal.tenantId, rule, ancestry, principal.displayName);
+          await publishRule(trx, principal.tenantId, id);
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'create',
@@ -129,6 +131,7 @@ export function accessRuleRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         const row = await db.transaction().execute(async (trx) => {
           const found = await findRule(trx, principal, request.params.accessRuleId, 'delete');
           await trx.deleteFrom('access_rules').where('id', '=', found.id).execute();
+          await publishRule(trx, principal.tenantId, found.id);
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'delete',

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from '../dialect.js';
 import { init } from './0001-init.js';
+import { clusterFeed } from './0004-cluster-feed.js';
 
 /**
  * The one migration set, in order. Each migration receives the dialect so that it can pick a column
@@ -11,6 +12,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     async getMigrations(): Promise<Record<string, Migration>> {
       return {
         '0001-init': init(dialect),
+        '0004-cluster-feed': clusterFeed(dialect),
       };
     },
   };
