@@ -28,7 +28,7 @@ export function feedRoutes(ctx: Context): FastifyPluginAsyncTypebox {
   return async (app) => {
     let verifier: TokenVerifier | undefined;
     let closing = false;
-    app.addHook('onClose', async () => {
+    app.addHook('preClose', async () => {
       closing = true;
     });
     const verify = (header: string | undefined) => {
