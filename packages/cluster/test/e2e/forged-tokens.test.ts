@@ -37,7 +37,9 @@ forEachStore('forged tokens on the cluster', (kind) => {
     return `${b64({ alg: 'none', typ: 'at+jwt', kid: kidOf() })}.${payload}.`;
   });
   forged.set('HS256 signed with the public key', async () => {
-    const jwks = await (await fetch(`${land.server.url}/.well-known/jwks.json`)).json();
+    const jwks = (await (await fetch(`${land.server.url}/.well-known/jwks.json`)).json()) as {
+      keys: unknown[];
+    };
     const secret = JSON.stringify(jwks.keys[0]);
     const head = b64({ alg: 'HS256', typ: 'at+jwt', kid: kidOf() });
     const body = b64(appClaims(issuer, app.id));

@@ -1,6 +1,6 @@
 import type { AccessTokenClaims } from '../token/claims.js';
 import { issuedAtMs } from '../token/claims.js';
-import type { RuleGrant, ScopeRef } from '../authorization/evaluate.js';
+import type { ScopeRef } from '../authorization/evaluate.js';
 import type { FeedChange, FeedProject, FeedRule, FeedSnapshot, FeedSubject } from './wire.js';
 
 /**
@@ -79,7 +79,7 @@ export class SyncedState {
   }
 
   /** The access rules that apply to the token's subject (users by email and groups). */
-  rulesFor(claims: AccessTokenClaims): RuleGrant[] {
+  rulesFor(claims: AccessTokenClaims): FeedRule[] {
     const keys =
       claims.subject_type === 'user'
         ? [`user:${claims.email ?? ''}`, ...(claims.groups ?? []).map((g) => `group:${g}`)]
