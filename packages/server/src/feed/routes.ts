@@ -4,6 +4,9 @@ import { createTokenVerifier, type TokenVerifier } from '@tessera/guard';
 import { keysFromRing } from '../auth/authenticator.js';
 import type { Context } from '../context.js';
 import { errorResponses } from '../admin/schemas.js';
+import { GuardError } from '@tessera/guard';
+import { recordAudit } from '../audit/audit-log.js';
+import { DEFAULT_TENANT_ID } from '../bootstrap/bootstrap.js';
 import { authenticateCluster, type ClusterPrincipal } from './cluster-auth.js';
 import { buildSnapshot, readChanges } from './snapshot.js';
 
@@ -42,7 +45,22 @@ export function feedRoutes(ctx: Context): FastifyPluginAsyncTypebox {
 
     app.decorateRequest('cluster', null);
     app.addHook('onRequest', async (request) => {
-      const cluster = await authenticateCluster(ctx, verify, request.headers.authorization);
+      const cluster = await authenticateCluster(ctx, verify, request.headers.authorization).catch(
+        async (err: unknown) => {
+          if (err instanceof GuardError) {
+            await recordAudit(ctx.store.db, {
+              tenantId: DEFAULT_TENANT_ID,
+              actor: { type: 'unknown' },
+              action: 'cluster-feed.authenticate',
+              resource: { type: 'cluster-feed', name: request.url.split('?')[0] },
+              result: 'failure',
+              reason: err.code,
+              sourceIp: request.ip,
+            });
+          }
+          throw err;
+        },
+      );
       (request as unknown as { cluster: ClusterPrincipal }).cluster = cluster;
       const version = request.headers['x-tessera-cluster-version'];
       await ctx.store.db

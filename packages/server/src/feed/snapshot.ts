@@ -83,14 +83,15 @@ export async function lastCursor(db: Kysely<Database>): Promise<number> {
 }
 
 /**
- * Changes after `after` for the tenant, or `resync` when `after` is not a cursor this feed issued
- * (ahead of it: another store, or the feed was reset).
+ * Changes after `after` for the tenant, or `resync` when `after` is not a cursor this feed can
+ * continue from: ahead of it (another store, or the feed was reset) or behind its oldest entry.
  */
 export async function readChanges(
   db: Kysely<Database>,
   tenantId: number,
   after: number,
 ): Promise<FeedChangesResponse> {
+  if (await hasGap(db, after)) return { cursor: await lastCursor(db), changes: [], resync: true };
   const rows = await db
     .selectFrom('change_events')
     .select(['id', 'payload'])
@@ -108,4 +109,18 @@ export async function readChanges(
   const last = await lastCursor(db);
   if (after > last) return { cursor: last, changes: [], resync: true };
   return { cursor: after, changes: [] };
+}
+
+/**
+ * Is there a gap between `after` and the oldest retained change (entries were trimmed)? Then the
+ * reader must take a snapshot: deltas alone would miss what was trimmed.
+ */
+export async function hasGap(db: Kysely<Database>, after: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('change_events')
+    .select((eb) => eb.fn.min('id').as('min'))
+    .executeTakeFirst();
+  // A cursor of 0 comes from a snapshot of an empty feed; a missing first id there is a rolled-back
+  // insert (PostgreSQL sequences do not roll back), not a trim.
+  return after > 0 && row?.min !== null && row?.min !== undefined && after < Number(row.min) - 1;
 }

@@ -83,6 +83,17 @@ forEachStore('change feed store', (kind) => {
     assert.equal(res.resync, true);
   });
 
+  it('asks for a resync when entries after the cursor were trimmed (a gap)', async () => {
+    const page = await readChanges(store.db, 1, 0);
+    const cursor = page.changes[0]!.cursor;
+    await store.db
+      .deleteFrom('change_events')
+      .where('id', '<=', cursor + 1)
+      .execute();
+    assert.equal((await readChanges(store.db, 1, cursor)).resync, true, 'entry cursor+1 is gone');
+    assert.notEqual((await readChanges(store.db, 1, cursor + 1)).resync, true);
+  });
+
   it('the snapshot holds subjects, rules and the cursor to continue from', async () => {
     const snap = await buildSnapshot(store.db, { tenantId: 1, clusterId: 'c', issuer: 'i', audience: 'a' });
     assert.ok(snap.subjects.some((s) => s.type === 'user' && s.email === 'admin@example.com'));
