@@ -5,6 +5,7 @@ import { forEachStore } from '../../../server/test/helpers/each-store.js';
 import { startServerProcess } from '../../../server/test/helpers/server-process.js';
 import { waitFor } from '../helpers/cluster-process.js';
 import { readCluster } from '../helpers/control-plane.js';
+import { assertSpecResponse } from '../helpers/spec.js';
 import { appToken, createApp, startLandscape, type Landscape } from '../helpers/setup.js';
 
 // Control plane and Cluster API as separate processes over real sockets: a Researcher application
@@ -91,6 +92,30 @@ forEachStore('cluster API', (kind) => {
     assert.equal((await c('DELETE', `/api/v1/workloads/trainings/${id}`, researcher.token)).status, 202);
     assert.equal((await c('GET', `/api/v1/workloads/trainings/${id}`, researcher.token)).status, 404);
     assert.deepEqual((await list(researcher.token)).body.workloads, []);
+  });
+
+  it('workload responses validate against the spec', async () => {
+    const created = await c(
+      'POST',
+      '/api/v1/workloads/trainings',
+      researcher.token,
+      training(land.projectP, 'spec-check'),
+    );
+    assertSpecResponse('post', '/api/v1/workloads/trainings', 202, created.body);
+    const id = created.body.workloadId;
+    const one = await c('GET', `/api/v1/workloads/trainings/${id}`, researcher.token);
+    assertSpecResponse('get', '/api/v1/workloads/trainings/{workloadId}', 200, one.body);
+    assertSpecResponse(
+      'get',
+      '/api/v1/workloads/{workloadId}',
+      200,
+      (await c('GET', `/api/v1/workloads/${id}`, researcher.token)).body,
+    );
+    assertSpecResponse('get', '/api/v1/workloads', 200, (await list(researcher.token)).body);
+    const suspended = await c('POST', `/api/v1/workloads/trainings/${id}/suspend`, researcher.token);
+    assertSpecResponse('post', '/api/v1/workloads/trainings/{workloadId}/suspend', 202, suspended.body);
+    const deleted = await c('DELETE', `/api/v1/workloads/trainings/${id}`, researcher.token);
+    assertSpecResponse('delete', '/api/v1/workloads/trainings/{workloadId}', 202, deleted.body);
   });
 
   it('the Researcher gets 403 in project Q and sees only project P', async () => {
