@@ -94,6 +94,22 @@ forEachStore('cluster API', (kind) => {
     assert.deepEqual((await list(researcher.token)).body.workloads, []);
   });
 
+  it('the Researcher also runs workspaces and inferences in P; each kind has its own paths', async () => {
+    for (const kind of ['workspaces', 'inferences'] as const) {
+      const made = await c(
+        'POST',
+        `/api/v1/workloads/${kind}`,
+        researcher.token,
+        training(land.projectP, `${kind}-1`),
+      );
+      assert.equal(made.status, 202, JSON.stringify(made.body));
+      const id = made.body.workloadId;
+      assert.equal((await c('GET', `/api/v1/workloads/${kind}/${id}`, researcher.token)).status, 200);
+      assert.equal((await c('GET', `/api/v1/workloads/trainings/${id}`, researcher.token)).status, 404);
+      assert.equal((await c('DELETE', `/api/v1/workloads/${kind}/${id}`, researcher.token)).status, 202);
+    }
+  });
+
   it('workload responses validate against the spec', async () => {
     const created = await c(
       'POST',
