@@ -231,9 +231,18 @@ forEachStore('cluster API', (kind) => {
 
   it('the cluster reports its status to the control plane; its token opens the feed only', async () => {
     const row = await readCluster(land.server.db, land.clusterId);
-    assert.equal(row.status, 'Connected');
     assert.equal(row.version, '0.1.0');
     assert.ok(row.last_seen && Date.now() - row.last_seen < 60_000);
+    const shown = await call(
+      land.server.url,
+      'GET',
+      `/api/v1/clusters/${land.clusterId}`,
+      undefined,
+      land.admin,
+    );
+    assert.equal(shown.status, 200, JSON.stringify(shown.body));
+    assert.equal(shown.body.status.state, 'Connected');
+    assert.equal(shown.body.version, '0.1.0');
 
     const secretless = await call(
       land.server.url,

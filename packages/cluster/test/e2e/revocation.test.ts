@@ -96,7 +96,7 @@ forEachStore('revocation reaches the cluster', (kind) => {
         undefined,
         land.admin,
       );
-      assert.equal(res.status, 200);
+      assert.equal(res.status, 204);
     });
   });
 });

@@ -1,45 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { CompactSign, importPKCS8 } from 'jose';
-import { v4 as uuidv4, v7 as uuidv7 } from 'uuid';
+import { v7 as uuidv7 } from 'uuid';
 import { loadMasterKey } from '../../../server/src/crypto/master-key.js';
-import { hashSecret } from '../../../server/src/crypto/secrets.js';
 import { openDirect } from '../../../server/test/helpers/direct-store.js';
 import type { TestDatabase } from '../../../server/test/helpers/stores.js';
-
-/**
- * Creates a cluster row straight in the control plane's store, the way the clusters API (built in a
- * parallel issue) does: HMAC of the secret under the pepper, the secret sealed. Run it after the
- * server has started (it creates the master key).
- */
-export async function insertCluster(db: TestDatabase, name: string): Promise<{ id: string; secret: string }> {
-  const master = loadMasterKey(undefined, db.dataDir);
-  const store = openDirect(db);
-  try {
-    const id = uuidv4();
-    const secret = randomBytes(32).toString('base64url');
-    const now = Date.now();
-    await store.db
-      .insertInto('clusters')
-      .values({
-        id,
-        tenant_id: 1,
-        name,
-        domain: null,
-        version: null,
-        status: null,
-        last_seen: null,
-        secret_hash: hashSecret(master.pepper, secret),
-        secret_enc: master.seal(secret),
-        created_by: 'test',
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    return { id, secret };
-  } finally {
-    await store.close();
-  }
-}
 
 /** Inserts a project of tenant 1 on a cluster; returns its id as a string. */
 export async function insertProjectOn(

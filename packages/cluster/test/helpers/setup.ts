@@ -3,7 +3,6 @@ import { adminToken, call } from '../../../server/test/helpers/api.js';
 import { startServerProcess, type ServerProcess } from '../../../server/test/helpers/server-process.js';
 import type { StoreKind } from '../../../server/test/helpers/stores.js';
 import { startClusterProcess, type ClusterProcess } from './cluster-process.js';
-import { insertCluster, insertProjectOn } from './control-plane.js';
 
 /** A control plane and one cluster, as separate processes, with projects P and Q on the cluster. */
 export interface Landscape {
@@ -27,9 +26,28 @@ export async function startLandscape(
 ): Promise<Landscape> {
   const server = await startServerProcess(kind);
   const admin = await adminToken(server.url);
-  const row = await insertCluster(server.db, 'gpu-1');
-  const projectP = await insertProjectOn(server.db, 'team-p', row.id);
-  const projectQ = await insertProjectOn(server.db, 'team-q', row.id);
+  const row = await createClusterViaApi(server.url, admin, 'gpu-1');
+  const dept = await call(
+    server.url,
+    'POST',
+    '/api/v1/org-unit/departments',
+    { name: 'research', clusterId: row.id },
+    admin,
+  );
+  assert.equal(dept.status, 201, JSON.stringify(dept.body));
+  const project = async (name: string) => {
+    const res = await call(
+      server.url,
+      'POST',
+      '/api/v1/org-unit/projects',
+      { name, clusterId: row.id, parentId: String(dept.body.id), resources: [] },
+      admin,
+    );
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    return String(res.body.id);
+  };
+  const projectP = await project('team-p');
+  const projectQ = await project('team-q');
   const cluster = await startClusterProcess(server.url, row.id, row.secret, clusterEnv);
   return {
     server,
@@ -68,4 +86,23 @@ export async function appToken(url: string, name: string, secret: string): Promi
   });
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return res.body.accessToken;
+}
+
+/** Creates a cluster with the Administrator API and reads its secret from the install info. */
+export async function createClusterViaApi(
+  url: string,
+  admin: string,
+  name: string,
+): Promise<{ id: string; secret: string }> {
+  const created = await call(url, 'POST', '/api/v1/clusters', { name }, admin);
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const info = await call(
+    url,
+    'GET',
+    `/api/v1/clusters/${created.body.uuid}/cluster-install-info`,
+    undefined,
+    admin,
+  );
+  assert.equal(info.status, 200, JSON.stringify(info.body));
+  return { id: created.body.uuid, secret: info.body.clientSecret };
 }

@@ -9,12 +9,15 @@ import { TesseraError } from '../errors/registry.js';
 export interface Principal {
   claims: AccessTokenClaims;
   tenantId: number;
-  subjectType: AccessTokenClaims['subject_type'];
+  /** Never `cluster`: cluster tokens open the change feed only. */
+  subjectType: Exclude<AccessTokenClaims['subject_type'], 'cluster'>;
   /** The id access rules name this subject by: the email for users, the id otherwise. */
   ruleSubjectId: string;
   /** For `createdBy` fields and audit events. */
   displayName: string;
   rules: RuleGrant[];
+  /** A user still on a temporary password: only `/api/v1/me/password` is open to them. */
+  mustChangePassword?: boolean;
 }
 
 /**

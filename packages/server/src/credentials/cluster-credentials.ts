@@ -39,7 +39,7 @@ export async function clusterGrantOutcome(
     touch: async () => {
       await ctx.store.db
         .updateTable('clusters')
-        .set({ last_seen: Date.now(), status: 'Connected' })
+        .set({ last_seen: Date.now() })
         .where('id', '=', cluster.id)
         .execute();
     },

@@ -84,8 +84,13 @@ async function loadSubjectRow(
       .executeTakeFirst();
     return row && { enabled: row.enabled === 1, validAfter: row.tokens_valid_after, email: row.email };
   }
-  // Service accounts arrive with the Administrator API issue; until their table exists, none is known.
-  return undefined;
+  const row = await trx
+    .selectFrom('service_accounts')
+    .select(['enabled', 'tokens_valid_after'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && { enabled: row.enabled === 1, validAfter: row.tokens_valid_after };
 }
 
 /**

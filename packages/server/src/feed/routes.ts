@@ -25,7 +25,7 @@ const ChangesQuery = Type.Object({
 /**
  * The change feed Cluster APIs sync from: `GET /api/v1/cluster-feed/snapshot` (full state) and
  * `GET /api/v1/cluster-feed/changes?after=N&waitMs=M` (long-poll). Served to cluster credentials
- * only; every request also records the cluster as connected (status, last seen, version).
+ * only; every request also records the cluster's last-seen time and version.
  */
 export function feedRoutes(ctx: Context): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -65,11 +65,8 @@ export function feedRoutes(ctx: Context): FastifyPluginAsyncTypebox {
       const version = request.headers['x-tessera-cluster-version'];
       await ctx.store.db
         .updateTable('clusters')
-        .set({
-          status: 'Connected',
-          last_seen: Date.now(),
-          version: typeof version === 'string' ? version.slice(0, 64) : null,
-        })
+        // `status` stays null: the clusters API derives Connected / Disconnected from last_seen.
+        .set({ last_seen: Date.now(), version: typeof version === 'string' ? version.slice(0, 64) : null })
         .where('id', '=', cluster.clusterId)
         .execute();
     });
@@ -106,6 +103,9 @@ export function feedRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         for (;;) {
           const page = await readChanges(ctx.store.db, cluster.tenantId, request.query.after);
           if (page.changes.length > 0 || page.resync || closing || Date.now() >= deadline) {
+            // Shutting down: close the connection too, so the cluster's next poll is refused at
+            // connect time rather than answered 503 on this keep-alive connection.
+            if (closing) reply.header('Connection', 'close');
             return reply.header('Cache-Control', 'no-store').send(page);
           }
           await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));

@@ -21,7 +21,7 @@ export async function buildSnapshot(
 ): Promise<FeedSnapshot> {
   const cursor = await lastCursor(db);
   const t = who.tenantId;
-  const [apps, users, rules, departments, projects] = await Promise.all([
+  const [apps, users, accounts, rules, departments, projects] = await Promise.all([
     db
       .selectFrom('applications')
       .select(['id', 'enabled', 'tokens_valid_after'])
@@ -30,6 +30,11 @@ export async function buildSnapshot(
     db
       .selectFrom('users')
       .select(['id', 'email', 'enabled', 'tokens_valid_after'])
+      .where('tenant_id', '=', t)
+      .execute(),
+    db
+      .selectFrom('service_accounts')
+      .select(['id', 'enabled', 'tokens_valid_after'])
       .where('tenant_id', '=', t)
       .execute(),
     db
@@ -50,6 +55,12 @@ export async function buildSnapshot(
     subjects: [
       ...apps.map((a) => ({
         type: 'app' as const,
+        id: a.id,
+        enabled: a.enabled === 1,
+        validAfter: a.tokens_valid_after,
+      })),
+      ...accounts.map((a) => ({
+        type: 'service-account' as const,
         id: a.id,
         enabled: a.enabled === 1,
         validAfter: a.tokens_valid_after,

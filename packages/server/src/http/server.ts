@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { accessRuleRoutes } from '../admin/access-rules/routes.js';
+import { adminRoutes } from '../admin/register.js';
 import { appRoutes } from '../admin/apps/routes.js';
 import { roleRoutes } from '../admin/roles/routes.js';
 import { ErrorBody } from '../admin/schemas.js';
@@ -72,10 +73,11 @@ export async function buildServer(
 
   const authenticate = createAuthenticator(ctx);
   await app.register(async (admin) => {
-    requireAuthentication(admin, authenticate);
+    requireAuthentication(admin, ctx, authenticate);
     await admin.register(appRoutes(ctx));
     await admin.register(roleRoutes);
     await admin.register(accessRuleRoutes(ctx));
+    await admin.register(adminRoutes(ctx));
   });
   return app;
 }

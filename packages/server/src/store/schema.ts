@@ -15,12 +15,17 @@ export interface Database {
   access_rules: AccessRuleTable;
   signing_keys: SigningKeyTable;
   audit_events: AuditEventTable;
+  service_accounts: ServiceAccountTable;
+  access_keys: AccessKeyTable;
+  tenant_settings: TenantSettingTable;
   change_events: ChangeEventTable;
 }
 
 export interface TenantTable {
   id: Generated<number>;
   name: string;
+  /** Host name that selects this tenant (`acme.example`); null for the self-hosted default. */
+  host: Generated<string | null>;
   created_at: number;
 }
 
@@ -88,6 +93,10 @@ export interface DepartmentTable {
   tenant_id: number;
   name: string;
   cluster_id: string | null;
+  description: Generated<string | null>;
+  /** JSON text: the spec's `Resources` array (quota per node pool). */
+  resources: Generated<string>;
+  updated_by: Generated<string | null>;
   created_by: string;
   created_at: number;
   updated_at: number;
@@ -99,6 +108,11 @@ export interface ProjectTable {
   name: string;
   department_id: number | null;
   cluster_id: string | null;
+  description: Generated<string | null>;
+  /** JSON text: the spec's `Resources` array (quota per node pool). */
+  resources: Generated<string>;
+  updated_by: Generated<string | null>;
+  requested_namespace: Generated<string | null>;
   created_by: string;
   created_at: number;
   updated_at: number;
@@ -144,6 +158,41 @@ export interface AuditEventTable {
   reason: string | null;
   source_ip: string | null;
   details: string | null;
+}
+
+/** Machine identities with their own secrets (`/api/v1/service-accounts`). */
+export interface ServiceAccountTable {
+  id: string;
+  tenant_id: number;
+  name: string;
+  client_id: string;
+  enabled: number;
+  tokens_valid_after: number;
+  last_login: number | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A user's personal credentials (`/api/v1/access-keys`); they act with the user's permissions. */
+export interface AccessKeyTable {
+  id: string;
+  tenant_id: number;
+  user_id: string;
+  name: string;
+  client_id: string;
+  tokens_valid_after: number;
+  last_login: number | null;
+  created_at: number;
+}
+
+/** One tenant setting; `value` is JSON text. */
+export interface TenantSettingTable {
+  tenant_id: number;
+  key: string;
+  value: string;
+  updated_by: string;
+  updated_at: number;
 }
 
 /** The cluster change feed (feed/publish.ts): append-only, id is the cursor. */

@@ -17,7 +17,7 @@ export interface ServerProcess {
   /** Stops and starts the process again on the same database and data dir. */
   restart(): Promise<void>;
   stop(): Promise<void>;
-  /** Stops the process and drops its database. */
+  /** Stops the process and drops its database; fails if the server ever answered with a 5xx. */
   dispose(): Promise<void>;
 }
 
@@ -103,6 +103,9 @@ export async function startServerProcess(
     dispose: async () => {
       await stop();
       await db.drop();
+      const fiveHundreds = output.split('\n').filter((line) => /"statusCode":5\d\d/.test(line));
+      if (fiveHundreds.length > 0)
+        throw new Error(`the server answered with a 5xx:\n${fiveHundreds.join('\n')}`);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { ScopeRef } from '@tessera/guard';
 import type { Kysely } from 'kysely';
 import { hasPermission, requirePermission, type Principal } from '../../auth/principal.js';
@@ -123,12 +124,12 @@ export function accessRuleRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           tags,
           operationId: 'delete_access_rule',
           params: AccessRuleIdParams,
-          response: { 200: AccessRule, ...errorResponses(401, 403, 404) },
+          response: { 204: Type.Null(), ...errorResponses(401, 403, 404) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const principal = principalOf(request);
-        const row = await db.transaction().execute(async (trx) => {
+        await db.transaction().execute(async (trx) => {
           const found = await findRule(trx, principal, request.params.accessRuleId, 'delete');
           await trx.deleteFrom('access_rules').where('id', '=', found.id).execute();
           await publishRule(trx, principal.tenantId, found.id);
@@ -142,9 +143,8 @@ export function accessRuleRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             },
             result: 'success',
           });
-          return found;
         });
-        return presentRule(db, row);
+        return reply.code(204).send(null);
       },
     );
   };
@@ -167,7 +167,7 @@ async function findRule(db: Kysely<Database>, principal: Principal, id: number, 
   return row;
 }
 
-async function filterReadable<T extends { scope_type: ScopeRef['type']; scope_id: string }>(
+export async function filterReadable<T extends { scope_type: ScopeRef['type']; scope_id: string }>(
   db: Kysely<Database>,
   principal: Principal,
   rows: T[],
@@ -209,6 +209,13 @@ async function requireSubjectExists(db: Kysely<Database>, tenantId: number, rule
       .executeTakeFirst();
     if (!user) throw invalidField('subjectId', `user ${rule.subjectId.slice(0, 64)} does not exist`);
   } else if (rule.subjectType === 'service-account') {
-    throw invalidField('subjectType', 'service accounts are not available yet; use "app"');
+    const account = await db
+      .selectFrom('service_accounts')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', rule.subjectId)
+      .executeTakeFirst();
+    if (!account)
+      throw invalidField('subjectId', `service account ${rule.subjectId.slice(0, 64)} does not exist`);
   }
 }

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from '../dialect.js';
 import { init } from './0001-init.js';
+import { admin } from './0002-admin.js';
 import { clusterFeed } from './0004-cluster-feed.js';
 
 /**
@@ -12,6 +13,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     async getMigrations(): Promise<Record<string, Migration>> {
       return {
         '0001-init': init(dialect),
+        '0002-admin': admin(dialect),
         '0004-cluster-feed': clusterFeed(dialect),
       };
     },

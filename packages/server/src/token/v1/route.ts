@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { recordAudit } from '../../audit/audit-log.js';
-import { DEFAULT_TENANT_ID } from '../../bootstrap/bootstrap.js';
 import type { Context } from '../../context.js';
 import { TesseraError } from '../../errors/registry.js';
+import { tenantSettings } from '../../settings/tenant-settings.js';
+import { resolveTenant } from '../../tenancy/resolve.js';
 import type { GrantHandler } from '../grant.js';
 import { appTokenGrant } from '../grants/app-token.js';
 import { clientCredentialsGrant } from '../grants/client-credentials.js';
@@ -49,7 +50,7 @@ export function registerTokenV1(app: FastifyInstance, ctx: Context): void {
           },
         );
       }
-      const tenantId = DEFAULT_TENANT_ID;
+      const tenantId = await resolveTenant(ctx.store.db, request.headers.host);
       const outcome = await grant(ctx, { fields, tenantId, sourceIp: request.ip });
       if (!outcome.ok) {
         await recordAudit(ctx.store.db, {
@@ -63,9 +64,12 @@ export function registerTokenV1(app: FastifyInstance, ctx: Context): void {
         });
         throw new TesseraError('INVALID_CREDENTIALS');
       }
+      const { accessTokenTtlSec } = await tenantSettings(ctx.store.db, tenantId, {
+        accessTokenTtlSec: ctx.config.accessTokenTtlSec,
+      });
       const minted = await mintAccessToken(
         ctx.keys,
-        { issuer: ctx.issuer(), audience: ctx.config.tokenAudience, ttlSec: ctx.config.accessTokenTtlSec },
+        { issuer: ctx.issuer(), audience: ctx.config.tokenAudience, ttlSec: accessTokenTtlSec },
         outcome.subject,
       );
       await Promise.all([

@@ -1,0 +1,28 @@
+import type { Kysely } from 'kysely';
+import { DEFAULT_TENANT_ID } from '../bootstrap/bootstrap.js';
+import type { Database } from '../store/schema.js';
+
+/**
+ * The tenant a request belongs to, from its `Host` header: a tenant whose `host` is that name
+ * (SaaS style, `acme.example`), otherwise the single default tenant of a self-hosted install.
+ * The token endpoint mints for this tenant and the authenticator refuses tokens of any other.
+ *
+ * @example
+ * ```ts
+ * const tenantId = await resolveTenant(db, request.headers.host) // 1 when self-hosted
+ * ```
+ */
+export async function resolveTenant(db: Kysely<Database>, hostHeader: string | undefined): Promise<number> {
+  const host = hostName(hostHeader);
+  if (!host) return DEFAULT_TENANT_ID;
+  const row = await db.selectFrom('tenants').select('id').where('host', '=', host).executeTakeFirst();
+  return row?.id ?? DEFAULT_TENANT_ID;
+}
+
+/** `Acme.Example:8080` → `acme.example`; IPv6 literals keep their brackets. */
+export function hostName(hostHeader: string | undefined): string | undefined {
+  if (!hostHeader) return undefined;
+  const trimmed = hostHeader.trim().toLowerCase();
+  if (trimmed.startsWith('[')) return trimmed.slice(0, trimmed.indexOf(']') + 1) || undefined;
+  return trimmed.split(':')[0] || undefined;
+}
