@@ -1,11 +1,16 @@
 import { Type } from '@sinclair/typebox';
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import { invalidField } from '../errors/registry.js';
+import type { Store } from '../store/store.js';
 
 /** How a filterable field is stored: its column (or SQL expression) and its kind. */
 export interface FieldSpec {
   column: string;
   kind: 'text' | 'number' | 'instant' | 'boolean';
+  /** Stored values are lowercase (validated on write): SQLite prefix filters can use the index. */
+  lowercase?: boolean;
+  /** SQLite: an FTS5 trigram table over this column, and the row key it is keyed by. */
+  trigram?: { table: string; key: string };
 }
 
 /** The spec's eight `filterBy` operators. */
@@ -88,44 +93,85 @@ function coerce(field: string, spec: FieldSpec, value: string): string | number 
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** Above this many trigram hits a SQLite "contains" filter scans in index order instead. */
+const SPARSE_HITS = 5_000;
+
 /**
  * The SQL condition for parsed filters (all ANDed); text comparisons with `=@ !@ =^ =$` are
- * case-insensitive, like Run:ai's.
+ * case-insensitive, like Run:ai's. On large tables the text operators use indexes: PostgreSQL's
+ * planner picks its pg_trgm GIN index; on SQLite a sparse "contains" goes through the FTS5 trigram
+ * table and a prefix on a lowercase column becomes an index range.
+ *
+ * @example
+ * ```ts
+ * query.where(await filterWhere(ctx.store, parseFilters(q.filterBy, FIELDS), FIELDS))
+ * ```
  */
-export function filterSql(
+export async function filterWhere(
+  store: Pick<Store, 'db' | 'dialect'>,
   conditions: readonly Condition[],
   fields: Record<string, FieldSpec>,
-): Expression<SqlBool> {
+): Promise<Expression<SqlBool>> {
   if (conditions.length === 0) return sql<SqlBool>`1 = 1`;
-  const parts = conditions.map((c) => {
-    const spec = fields[c.field] as FieldSpec;
-    const col = sql.ref(spec.column);
-    const value = coerce(c.field, spec, c.value);
-    const like = (pattern: string, negate = false): RawBuilder<SqlBool> =>
-      negate
-        ? sql<SqlBool>`lower(${col}) not like ${pattern} escape '\\'`
-        : sql<SqlBool>`lower(${col}) like ${pattern} escape '\\'`;
-    const lowered = escapeLike(String(value).toLowerCase());
-    switch (c.op) {
-      case '==':
-        return sql<SqlBool>`${col} = ${value}`;
-      case '!=':
-        return sql<SqlBool>`(${col} is null or ${col} <> ${value})`;
-      case '<=':
-        return sql<SqlBool>`${col} <= ${value}`;
-      case '>=':
-        return sql<SqlBool>`${col} >= ${value}`;
-      case '=@':
-        return like(`%${lowered}%`);
-      case '!@':
-        return like(`%${lowered}%`, true);
-      case '=^':
-        return like(`${lowered}%`);
-      case '=$':
-        return like(`%${lowered}`);
-    }
-  });
+  const sqlite = store.dialect === 'sqlite';
+  const escape = sqlite ? sql` escape '\\'` : sql``;
+  const parts = await Promise.all(
+    conditions.map(async (c): Promise<RawBuilder<SqlBool>> => {
+      const spec = fields[c.field] as FieldSpec;
+      const col = sql.ref(spec.column);
+      const value = coerce(c.field, spec, c.value);
+      const lowered = String(value).toLowerCase();
+      const like = (pattern: string, negate = false) =>
+        negate
+          ? sql<SqlBool>`lower(${col}) not like ${pattern}${escape}`
+          : sql<SqlBool>`lower(${col}) like ${pattern}${escape}`;
+      switch (c.op) {
+        case '==':
+          return sql<SqlBool>`${col} = ${value}`;
+        case '!=':
+          return sql<SqlBool>`(${col} is null or ${col} <> ${value})`;
+        case '<=':
+          return sql<SqlBool>`${col} <= ${value}`;
+        case '>=':
+          return sql<SqlBool>`${col} >= ${value}`;
+        case '!@':
+          return like(`%${escapeLike(lowered)}%`, true);
+        case '=^':
+          if (sqlite && spec.lowercase)
+            return sql<SqlBool>`(${col} >= ${lowered} and ${col} < ${lowered + '\uffff'})`;
+          return like(`${escapeLike(lowered)}%`);
+        case '=@':
+        case '=$': {
+          const pattern = c.op === '=@' ? `%${escapeLike(lowered)}%` : `%${escapeLike(lowered)}`;
+          if (sqlite && spec.trigram && lowered.length >= 3) {
+            // Sparse: hand the planner the matching keys themselves, so it looks rows up by key
+            // instead of walking the whole index and probing a subquery.
+            const keys = await trigramKeys(store, spec.trigram.table, lowered);
+            if (keys.length <= SPARSE_HITS) {
+              if (keys.length === 0) return sql<SqlBool>`1 = 0`;
+              return sql<SqlBool>`(${sql.ref(spec.trigram.key)} in (${sql.join(keys)}) and ${like(pattern)})`;
+            }
+          }
+          return like(pattern);
+        }
+      }
+    }),
+  );
   return sql<SqlBool>`(${sql.join(parts, sql` and `)})`;
+}
+
+/** An FTS5 phrase: the text in double quotes, inner quotes doubled. */
+const phrase = (text: string) => `"${text.replaceAll('"', '""')}"`;
+
+/** Row keys whose text contains `text`, up to just past {@link SPARSE_HITS}. */
+async function trigramKeys(store: Pick<Store, 'db'>, table: string, text: string): Promise<number[]> {
+  const fts = sql.table(table);
+  const { rows } = await sql<{
+    k: number;
+  }>`select rowid as k from ${fts} where ${fts} match ${phrase(text)} limit ${SPARSE_HITS + 1}`.execute(
+    store.db,
+  );
+  return rows.map((r) => Number(r.k));
 }
 
 /** Validates `sortBy` against the sortable fields; returns the column to order by. */

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Selectable } from 'kysely';
 import { requirePermission } from '../auth/principal.js';
-import { filterSql, parseFilters, sortColumn, type FieldSpec } from '../admin/list-query.js';
+import { filterWhere, parseFilters, sortColumn, type FieldSpec } from '../admin/list-query.js';
 import { errorResponses, iso } from '../admin/schemas.js';
 import type { Context } from '../context.js';
 import { invalidField } from '../errors/registry.js';
@@ -103,7 +103,7 @@ export function auditRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           .where('tenant_id', '=', p.tenantId)
           .where('timestamp', '>=', start)
           .where('timestamp', '<=', end)
-          .where(filterSql(filters, FIELDS));
+          .where(await filterWhere(ctx.store, filters, FIELDS));
         const offset = q.offset ?? 0;
         const limit = q.numberOfSamples ?? 20;
         const [{ total }, rows] = await Promise.all([

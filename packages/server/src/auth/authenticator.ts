@@ -9,6 +9,7 @@ import {
 import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
 import type { Context } from '../context.js';
 import { resolveTenant } from '../tenancy/resolve.js';
+import { isJtiRevoked } from '../oauth/bearer.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -43,6 +44,7 @@ export function createAuthenticator(ctx: Context): Authenticator {
     const claims = await verifier.verifyHeader(header);
     if (host !== undefined && (await resolveTenant(ctx.store.db, host)) !== claims.tenant_id)
       throw new GuardError('TOKEN_INVALID', 'token was issued for another tenant');
+    if (await isJtiRevoked(ctx, claims.jti)) throw new GuardError('TOKEN_REVOKED', 'token has been revoked');
     const subject = await loadSubject(ctx, claims);
     if (!subject) throw new GuardError('TOKEN_REVOKED', 'token has been revoked');
     return { claims, ...subject };

@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
 import { secretMatches } from '../crypto/secrets.js';
+import { throttledSecret } from '../oauth/throttle.js';
 import type { ApplicationTable } from '../store/schema.js';
 
 /** Why a credential check failed. Recorded in the audit log, never told to the caller. */
@@ -51,4 +52,28 @@ export async function checkAppSecret(
   if (!matched) return { ok: false, reason: 'wrong_secret', subject: app };
   if (!app.enabled) return { ok: false, reason: 'disabled', subject: app };
   return { ok: true, subject: app };
+}
+
+/**
+ * {@link checkAppSecret} under brute-force protection: failures count per (client, address) and per
+ * address; a locked pair gets 429 with `Retry-After`.
+ *
+ * @example
+ * ```ts
+ * const check = await checkAppSecretThrottled(ctx, tenantId, appId, secret, request.ip)
+ * ```
+ */
+export async function checkAppSecretThrottled(
+  ctx: Context,
+  tenantId: number,
+  identifier: string,
+  secret: string,
+  address: string,
+): Promise<CredentialCheck<AppRow>> {
+  let check: CredentialCheck<AppRow> | undefined;
+  await throttledSecret(ctx, tenantId, { kind: 'client', account: identifier, address }, async () => {
+    check = await checkAppSecret(ctx, tenantId, identifier, secret);
+    return check.ok ? { ok: true, value: undefined } : { ok: false, reason: check.reason };
+  });
+  return check as CredentialCheck<AppRow>;
 }

@@ -10,6 +10,8 @@ import { ErrorBody } from '../admin/schemas.js';
 import { createAuthenticator } from '../auth/authenticator.js';
 import type { Context } from '../context.js';
 import { registerHealth } from '../health/routes.js';
+import { signingKeyRoutes } from '../keys/routes.js';
+import { registerOAuth } from '../oauth/routes.js';
 import { registerTokenV1 } from '../token/v1/route.js';
 import { registerWellKnown } from '../wellknown/routes.js';
 import { feedRoutes } from '../feed/routes.js';
@@ -68,6 +70,7 @@ export async function buildServer(
   registerHealth(app, ctx);
   registerWellKnown(app, ctx);
   registerTokenV1(app, ctx);
+  await registerOAuth(app, ctx);
 
   await app.register(feedRoutes(ctx));
 
@@ -78,6 +81,7 @@ export async function buildServer(
     await admin.register(roleRoutes);
     await admin.register(accessRuleRoutes(ctx));
     await admin.register(adminRoutes(ctx));
+    await admin.register(signingKeyRoutes(ctx));
   });
   return app;
 }

@@ -115,6 +115,8 @@ export interface TenantSettings {
 /** Defaults that come from the server's config rather than from constants. */
 export interface SettingDefaults {
   accessTokenTtlSec: number;
+  refreshTokenTtlSec: number;
+  lockoutMaxFailures: number;
 }
 
 const DEFAULTS: Record<SettingKey, unknown> = {
@@ -148,6 +150,10 @@ export async function settingValues(
   const values: Record<string, unknown> = { ...DEFAULTS };
   if (defaults.accessTokenTtlSec !== undefined)
     values['tokens.accessTokenLifetimeSeconds'] = defaults.accessTokenTtlSec;
+  if (defaults.refreshTokenTtlSec !== undefined)
+    values['tokens.refreshTokenLifetimeSeconds'] = defaults.refreshTokenTtlSec;
+  if (defaults.lockoutMaxFailures !== undefined)
+    values['security.lockoutMaxFailures'] = defaults.lockoutMaxFailures;
   for (const row of rows) if (definitionOf(row.key)) values[row.key] = JSON.parse(row.value);
   return values;
 }

@@ -18,6 +18,12 @@ export interface Database {
   service_accounts: ServiceAccountTable;
   access_keys: AccessKeyTable;
   tenant_settings: TenantSettingTable;
+  oauth_refresh_tokens: RefreshTokenTable;
+  oauth_codes: AuthorizationCodeTable;
+  oauth_device_codes: DeviceCodeTable;
+  browser_sessions: BrowserSessionTable;
+  revoked_tokens: RevokedTokenTable;
+  auth_throttle: AuthThrottleTable;
   change_events: ChangeEventTable;
 }
 
@@ -192,6 +198,80 @@ export interface TenantSettingTable {
   key: string;
   value: string;
   updated_by: string;
+  updated_at: number;
+}
+
+/** A refresh token (HMAC only); rotated on use, `family_id` ties a chain of rotations together. */
+export interface RefreshTokenTable {
+  id: string;
+  token_hash: string;
+  family_id: string;
+  tenant_id: number;
+  client_id: string;
+  subject_type: string;
+  subject_id: string;
+  /** Space-separated granted scopes. */
+  scope: string;
+  /** The issuer the family was started under (canonical or a `/auth/realms/<realm>` variant). */
+  issuer: string;
+  auth_time: number;
+  created_at: number;
+  expires_at: number;
+  /** Set when rotated: presenting it again is reuse and revokes the family. */
+  used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface AuthorizationCodeTable {
+  code_hash: string;
+  tenant_id: number;
+  client_id: string;
+  redirect_uri: string;
+  user_id: string;
+  scope: string;
+  nonce: string | null;
+  /** S256 challenge (base64url); null only for confidential clients that sent none. */
+  code_challenge: string | null;
+  issuer: string;
+  auth_time: number;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface DeviceCodeTable {
+  device_code_hash: string;
+  user_code: string;
+  tenant_id: number;
+  client_id: string;
+  scope: string;
+  issuer: string;
+  status: 'pending' | 'approved' | 'denied' | 'used';
+  user_id: string | null;
+  auth_time: number | null;
+  created_at: number;
+  expires_at: number;
+  last_poll_at: number | null;
+}
+
+export interface BrowserSessionTable {
+  id_hash: string;
+  tenant_id: number;
+  user_id: string;
+  auth_time: number;
+  last_seen_at: number;
+}
+
+export interface RevokedTokenTable {
+  jti: string;
+  expires_at: number;
+}
+
+/** Brute-force counters shared by replicas: one row per (kind, account, address) or address. */
+export interface AuthThrottleTable {
+  key: string;
+  failures: number;
+  locked_until: number;
   updated_at: number;
 }
 

@@ -224,6 +224,17 @@ forEachStore('spec conformance', (kind) => {
     });
     await hit('GET', R, `${R}?subjectType=app`, 200);
     await hit('GET', `${R}/count`, `${R}/count`, 200);
+    const filtered = await hit(
+      'GET',
+      R,
+      `${R}?filterBy=roleId==8,scopeType==project&sortBy=createdAt&sortOrder=desc`,
+      200,
+    );
+    assert.deepEqual(
+      filtered.accessRules.map((r: { id: number }) => r.id),
+      [rule.id],
+    );
+    await hit('GET', R, `${R}?filterBy=roleId=@8`, 400);
     await hit('GET', `${R}/{accessRuleId}`, `${R}/${rule.id}`, 200);
     await hit('GET', `${R}/{accessRuleId}`, `${R}/99999`, 404);
     const viewer = await call(server.url, 'POST', '/api/v1/token', {

@@ -10,6 +10,7 @@ import { principalOf } from '../../http/authenticated.js';
 import { ancestryOf } from '../../scopes/ancestry.js';
 import type { Database } from '../../store/schema.js';
 import { auditContext } from '../audit-actor.js';
+import { filterWhere, parseFilters, sortColumn, type FieldSpec } from '../list-query.js';
 import { errorResponses } from '../schemas.js';
 import { authorizeGrant, insertRule, type NewRule } from './grant.js';
 import { publishRule } from '../../feed/publish.js';
@@ -23,6 +24,17 @@ import {
 } from './schemas.js';
 
 const tags = ['Access rules'];
+
+/** The spec's access-rule `filterBy` / `sortBy` fields that are stored columns. */
+const RULE_FIELDS: Record<string, FieldSpec> = {
+  subjectId: { column: 'subject_id', kind: 'text' },
+  subjectType: { column: 'subject_type', kind: 'text' },
+  roleId: { column: 'role_id', kind: 'number' },
+  scopeId: { column: 'scope_id', kind: 'text' },
+  scopeType: { column: 'scope_type', kind: 'text' },
+  createdBy: { column: 'created_by', kind: 'text' },
+  createdAt: { column: 'created_at', kind: 'instant' },
+};
 
 /** `/api/v1/authorization/access-rules`: who holds which role where. */
 export function accessRuleRoutes(ctx: Context): FastifyPluginAsyncTypebox {
@@ -89,7 +101,13 @@ export function accessRuleRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         if (q.scopeType) query = query.where('scope_type', '=', q.scopeType);
         if (q.scopeId) query = query.where('scope_id', '=', q.scopeId);
         if (q.roleId) query = query.where('role_id', '=', q.roleId);
-        const rows = await query.orderBy('id').execute();
+        if (q.subjectId) query = query.where('subject_id', '=', q.subjectId);
+        query = query.where(await filterWhere(ctx.store, parseFilters(q.filterBy, RULE_FIELDS), RULE_FIELDS));
+        const sort = sortColumn(q.sortBy, RULE_FIELDS, 'id') as 'id';
+        const rows = await query
+          .orderBy(sort, q.sortOrder ?? 'asc')
+          .orderBy('id')
+          .execute();
         const visible = await filterReadable(db, principal, rows);
         const page = visible.slice(q.offset, q.offset + q.limit);
         return {

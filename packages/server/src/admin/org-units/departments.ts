@@ -7,7 +7,7 @@ import { TesseraError } from '../../errors/registry.js';
 import { principalOf } from '../../http/authenticated.js';
 import { ancestryOf } from '../../scopes/ancestry.js';
 import { auditContext } from '../audit-actor.js';
-import { filterSql, nextOffset, paging, parseFilters, sortColumn, type FieldSpec } from '../list-query.js';
+import { filterWhere, nextOffset, paging, parseFilters, sortColumn, type FieldSpec } from '../list-query.js';
 import { errorResponses } from '../schemas.js';
 import { normalizeResources, orgUnitId, requireCluster, toDepartment } from './present.js';
 import { resourceRoutes } from './resources.js';
@@ -65,7 +65,7 @@ export function departmentRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           .selectAll()
           .where('tenant_id', '=', p.tenantId)
           .where(visibleOrgUnits(p, 'departments', 'department', 'read'))
-          .where(filterSql(filters, FIELDS))
+          .where(await filterWhere(ctx.store, filters, FIELDS))
           .orderBy(sortColumn(q.sortBy, FIELDS, 'name') as 'name', q.sortOrder ?? 'asc')
           .orderBy('id')
           .offset(offset)
@@ -96,7 +96,7 @@ export function departmentRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           .select((eb) => eb.fn.countAll<number>().as('count'))
           .where('tenant_id', '=', p.tenantId)
           .where(visibleOrgUnits(p, 'departments', 'department', 'read'))
-          .where(filterSql(filters, FIELDS))
+          .where(await filterWhere(ctx.store, filters, FIELDS))
           .executeTakeFirstOrThrow();
         return { count: Number(count) };
       },

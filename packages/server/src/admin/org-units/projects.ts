@@ -7,7 +7,7 @@ import { invalidField, TesseraError } from '../../errors/registry.js';
 import { principalOf } from '../../http/authenticated.js';
 import { ancestryOf } from '../../scopes/ancestry.js';
 import { auditContext } from '../audit-actor.js';
-import { filterSql, nextOffset, paging, parseFilters, sortColumn, type FieldSpec } from '../list-query.js';
+import { filterWhere, nextOffset, paging, parseFilters, sortColumn, type FieldSpec } from '../list-query.js';
 import { errorResponses } from '../schemas.js';
 import { normalizeResources, orgUnitId, requireCluster, toProject } from './present.js';
 import { resourceRoutes } from './resources.js';
@@ -25,7 +25,12 @@ import { visibleOrgUnits } from './visibility.js';
 import { publishChange } from '../../feed/publish.js';
 
 const FIELDS: Record<string, FieldSpec> = {
-  name: { column: 'projects.name', kind: 'text' },
+  name: {
+    column: 'projects.name',
+    kind: 'text',
+    lowercase: true,
+    trigram: { table: 'projects_name_fts', key: 'projects.id' },
+  },
   clusterId: { column: 'projects.cluster_id', kind: 'text' },
   departmentId: { column: 'projects.department_id', kind: 'number' },
   parentId: { column: 'projects.department_id', kind: 'number' },
@@ -46,7 +51,7 @@ export function projectRoutes(ctx: Context): FastifyPluginAsyncTypebox {
     if (!row) throw new TesseraError('NOT_FOUND', `project ${raw} not found`);
     return row;
   };
-  const listWhere = (
+  const listWhere = async (
     p: ReturnType<typeof principalOf>,
     filterBy: string[] | undefined,
     search: string | undefined,
@@ -57,7 +62,7 @@ export function projectRoutes(ctx: Context): FastifyPluginAsyncTypebox {
       .selectFrom('projects')
       .where('projects.tenant_id', '=', p.tenantId)
       .where(visibleOrgUnits(p, 'projects', 'project', 'read'))
-      .where(filterSql(filters, FIELDS));
+      .where(await filterWhere(ctx.store, filters, FIELDS));
   };
   return async (app) => {
     app.get(
@@ -75,7 +80,9 @@ export function projectRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         const q = request.query;
         const { offset, limit } = paging(q);
         const sort = sortColumn(q.sortBy, FIELDS, 'projects.name');
-        const rows = await listWhere(p, q.filterBy, q.search)
+        const rows = await (
+          await listWhere(p, q.filterBy, q.search)
+        )
           .selectAll()
           .orderBy(sort as 'name', q.sortOrder ?? 'asc')
           .orderBy('projects.id')
@@ -98,7 +105,9 @@ export function projectRoutes(ctx: Context): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const p = principalOf(request);
-        const { count } = await listWhere(p, request.query.filterBy, request.query.search)
+        const { count } = await (
+          await listWhere(p, request.query.filterBy, request.query.search)
+        )
           .select((eb) => eb.fn.countAll<number>().as('count'))
           .executeTakeFirstOrThrow();
         return { count: Number(count) };

@@ -11,7 +11,7 @@ import { principalOf } from '../../http/authenticated.js';
 import { tenantScope } from '../../scopes/ancestry.js';
 import type { Database, UserTable } from '../../store/schema.js';
 import { auditContext } from '../audit-actor.js';
-import { filterSql, ListQuery, paging, parseFilters, sortColumn, type FieldSpec } from '../list-query.js';
+import { filterWhere, ListQuery, paging, parseFilters, sortColumn, type FieldSpec } from '../list-query.js';
 import { errorResponses, iso, isoOrNull } from '../schemas.js';
 import { publishChange, publishSubject } from '../../feed/publish.js';
 
@@ -28,7 +28,12 @@ const User = Type.Object({
   groups: Type.Array(Type.String()),
 });
 const FIELDS: Record<string, FieldSpec> = {
-  username: { column: 'email', kind: 'text' },
+  username: {
+    column: 'email',
+    kind: 'text',
+    lowercase: true,
+    trigram: { table: 'users_email_fts', key: 'users.rowid' },
+  },
   createdBy: { column: 'created_by', kind: 'text' },
   lastLogin: { column: 'last_login', kind: 'instant' },
   creationTime: { column: 'created_at', kind: 'instant' },
@@ -62,10 +67,13 @@ async function find(db: Kysely<Database>, p: Principal, id: string, action: 'rea
 /** `/api/v1/users`: local users. New users and reset passwords get a temporary password. */
 export function userRoutes(ctx: Context): FastifyPluginAsyncTypebox {
   const db = ctx.store.db;
-  const listWhere = (p: Principal, q: { filterBy?: string[]; search?: string }) => {
+  const listWhere = async (p: Principal, q: { filterBy?: string[]; search?: string }) => {
     const filters = parseFilters(q.filterBy, FIELDS);
     if (q.search) filters.push({ field: 'username', op: '=@', value: q.search });
-    return db.selectFrom('users').where('tenant_id', '=', p.tenantId).where(filterSql(filters, FIELDS));
+    return db
+      .selectFrom('users')
+      .where('tenant_id', '=', p.tenantId)
+      .where(await filterWhere(ctx.store, filters, FIELDS));
   };
   return async (app) => {
     app.get(
@@ -83,7 +91,9 @@ export function userRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         requirePermission(p, 'users', 'read', [tenantScope(p.tenantId)]);
         const q = request.query;
         const { offset, limit } = paging(q);
-        const rows = await listWhere(p, q)
+        const rows = await (
+          await listWhere(p, q)
+        )
           .selectAll()
           .orderBy(sortColumn(q.sortBy, FIELDS, 'email') as 'email', q.sortOrder ?? 'asc')
           .orderBy('id')
@@ -107,7 +117,9 @@ export function userRoutes(ctx: Context): FastifyPluginAsyncTypebox {
       async (request) => {
         const p = principalOf(request);
         requirePermission(p, 'users', 'read', [tenantScope(p.tenantId)]);
-        const { count } = await listWhere(p, request.query)
+        const { count } = await (
+          await listWhere(p, request.query)
+        )
           .select((eb) => eb.fn.countAll<number>().as('count'))
           .executeTakeFirstOrThrow();
         return { count: Number(count) };

@@ -75,16 +75,43 @@ export function admin(dialect: Dialect) {
         .addPrimaryKeyConstraint('tenant_settings_pk', ['tenant_id', 'key'])
         .execute();
 
+      // "Contains" filters on names stay fast on large lists: trigram indexes (pg_trgm GIN on
+      // PostgreSQL, an FTS5 trigram table kept in step by triggers on SQLite).
       if (dialect === 'postgres') {
-        // Case-insensitive "contains" filters on names scan this instead of the table.
-        await db.schema
-          .createIndex('projects_tenant_name_lower')
-          .on('projects')
-          .expression(sqlLower('name'))
-          .execute();
+        await sql`create extension if not exists pg_trgm`.execute(db);
+        await sql`create index projects_name_trgm on projects using gin (lower(name) gin_trgm_ops)`.execute(
+          db,
+        );
+        await sql`create index users_email_trgm on users using gin (lower(email) gin_trgm_ops)`.execute(db);
+      } else {
+        for (const [table, column, key] of [
+          ['projects', 'name', 'id'],
+          ['users', 'email', 'rowid'],
+        ] as const) {
+          const fts = `${table}_${column}_fts`;
+          await sql
+            .raw(
+              `create virtual table ${fts} using fts5(${column}, content='${table}', content_rowid='${key}', tokenize='trigram')`,
+            )
+            .execute(db);
+          await sql
+            .raw(
+              `create trigger ${fts}_ai after insert on ${table} begin insert into ${fts}(rowid, ${column}) values (new.${key}, new.${column}); end`,
+            )
+            .execute(db);
+          await sql
+            .raw(
+              `create trigger ${fts}_ad after delete on ${table} begin insert into ${fts}(${fts}, rowid, ${column}) values ('delete', old.${key}, old.${column}); end`,
+            )
+            .execute(db);
+          await sql
+            .raw(
+              `create trigger ${fts}_au after update of ${column} on ${table} begin insert into ${fts}(${fts}, rowid, ${column}) values ('delete', old.${key}, old.${column}); insert into ${fts}(rowid, ${column}) values (new.${key}, new.${column}); end`,
+            )
+            .execute(db);
+          await sql.raw(`insert into ${fts}(${fts}) values ('rebuild')`).execute(db);
+        }
       }
     },
   };
 }
-
-const sqlLower = (column: string) => sql`tenant_id, lower(${sql.ref(column)})`;

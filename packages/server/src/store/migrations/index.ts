@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from '../dialect.js';
 import { init } from './0001-init.js';
 import { admin } from './0002-admin.js';
+import { oauth } from './0003-oauth.js';
 import { clusterFeed } from './0004-cluster-feed.js';
 
 /**
@@ -14,6 +15,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       return {
         '0001-init': init(dialect),
         '0002-admin': admin(dialect),
+        '0003-oauth': oauth(dialect),
         '0004-cluster-feed': clusterFeed(dialect),
       };
     },

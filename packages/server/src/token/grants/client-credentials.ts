@@ -1,5 +1,7 @@
 import { checkAppSecret } from '../../credentials/app-credentials.js';
 import { clusterGrantOutcome } from '../../credentials/cluster-credentials.js';
+import type { Context } from '../../context.js';
+import { throttledSecret } from '../../oauth/throttle.js';
 import { ownerSecretMatches } from '../../credentials/rotation.js';
 import type { GrantHandler, GrantOutcome } from '../grant.js';
 import { requireField } from '../request-fields.js';
@@ -7,11 +9,26 @@ import { appGrantOutcome } from './app-outcome.js';
 
 /**
  * `grantType: client_credentials` — `clientID` and `clientSecret` of a service account, of a user's
- * access key (the token then acts as that user), of an application, or of a cluster.
+ * access key (the token then acts as that user), of an application, or of a cluster (client id =
+ * its UUID). Throttled per (client id, address) like every credential check.
  */
-export const clientCredentialsGrant: GrantHandler = async (ctx, { fields, tenantId }) => {
+export const clientCredentialsGrant: GrantHandler = async (ctx, { fields, tenantId, sourceIp }) => {
   const clientId = requireField(fields, 'clientid', 'clientID');
   const secret = requireField(fields, 'clientsecret', 'clientSecret');
+  let outcome: GrantOutcome | undefined;
+  await throttledSecret(ctx, tenantId, { kind: 'client', account: clientId, address: sourceIp }, async () => {
+    outcome = await checkClient(ctx, tenantId, clientId, secret);
+    return outcome.ok ? { ok: true, value: undefined } : { ok: false, reason: outcome.reason };
+  });
+  return outcome as GrantOutcome;
+};
+
+async function checkClient(
+  ctx: Context,
+  tenantId: number,
+  clientId: string,
+  secret: string,
+): Promise<GrantOutcome> {
   const db = ctx.store.db;
 
   const account = await db
@@ -63,7 +80,7 @@ export const clientCredentialsGrant: GrantHandler = async (ctx, { fields, tenant
     if (cluster) return cluster;
   }
   return appGrantOutcome(ctx, clientId, check);
-};
+}
 
 function accessKeyOutcome(
   ctx: Parameters<GrantHandler>[0],
