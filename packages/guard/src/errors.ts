@@ -16,6 +16,7 @@ export type GuardErrorCode =
   | 'TOKEN_NOT_YET_VALID'
   | 'TOKEN_REVOKED'
   | 'KEY_UNKNOWN'
+  | 'CONTROL_PLANE_UNREACHABLE'
   | 'PERMISSION_DENIED';
 
 /**

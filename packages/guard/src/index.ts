@@ -20,3 +20,18 @@ export {
   type ScopeRef,
   type ScopeType,
 } from './authorization/evaluate.js';
+export { createGuard, type Guard, type GuardOptions, type GuardPrincipal } from './guard.js';
+export { fastifyGuard, guardPrincipalOf, type FastifyGuardOptions } from './fastify.js';
+export { SyncedState } from './sync/state.js';
+export { startFeedSync, type FeedSync, type FeedSyncOptions } from './sync/feed-client.js';
+export type {
+  FeedChange,
+  FeedChangesResponse,
+  FeedDepartment,
+  FeedEntry,
+  FeedProject,
+  FeedRule,
+  FeedSnapshot,
+  FeedSubject,
+  FeedSubjectType,
+} from './sync/wire.js';

@@ -1,5 +1,8 @@
-/** Who a token speaks for. Matches the spec's subject types for access rules. */
-export type SubjectType = 'user' | 'app' | 'service-account';
+/**
+ * Who a token speaks for: the spec's subject types for access rules, plus `cluster` for a Cluster
+ * API's own credentials (accepted only by the change feed, never by admin or workload APIs).
+ */
+export type SubjectType = 'user' | 'app' | 'service-account' | 'cluster';
 
 /**
  * Claims of a Tessera access token (RFC 9068 profile). Permissions are deliberately absent:

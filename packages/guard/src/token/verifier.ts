@@ -18,6 +18,12 @@ export interface TokenVerifierOptions {
   isRevoked?: (claims: AccessTokenClaims) => boolean | Promise<boolean>;
   /** How many verified tokens to keep, so a hot path costs a map lookup, not a signature check. */
   cacheSize?: number;
+  /**
+   * Consulted before verifying a token not in the cache. Returning false refuses it
+   * (`CONTROL_PLANE_UNREACHABLE`): a cluster that lost its revocation feed keeps serving the tokens it
+   * already checked but takes no new ones.
+   */
+  acceptUncached?: () => boolean;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -34,7 +40,7 @@ export interface TokenVerifier {
 
 const DEFAULT_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'];
 const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti'];
-const SUBJECT_TYPES = new Set(['user', 'app', 'service-account']);
+const SUBJECT_TYPES = new Set(['user', 'app', 'service-account', 'cluster']);
 
 /**
  * Creates a bearer-token verifier for Tessera access tokens: signature against an algorithm
@@ -70,6 +76,12 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     if (cached) {
       if ((cached.exp + clockTolerance) * 1000 > now()) return checkRevocation(cached);
       cache.delete(token);
+    }
+    if (options.acceptUncached && !options.acceptUncached()) {
+      throw new GuardError(
+        'CONTROL_PLANE_UNREACHABLE',
+        'control plane unreachable: new tokens cannot be checked',
+      );
     }
     if (token.split('.').length !== 3) throw new GuardError('TOKEN_MALFORMED', 'token is not a compact JWS');
     const claims = await verifySignatureAndClaims(token);

@@ -51,8 +51,15 @@ export function createAuthenticator(ctx: Context): Authenticator {
   };
 }
 
-/** Keys from the ring; an unknown `kid` (another replica rotated) triggers a rate-limited reload. */
-function keysFromRing(ctx: Context): JWTVerifyGetKey {
+/**
+ * Keys from the ring; an unknown `kid` (another replica rotated) triggers a rate-limited reload.
+ *
+ * @example
+ * ```ts
+ * createTokenVerifier({ issuer, audience, keys: keysFromRing(ctx) })
+ * ```
+ */
+export function keysFromRing(ctx: Context): JWTVerifyGetKey {
   let published = ctx.keys.jwks();
   let local = createLocalJWKSet(published);
   let lastReload = 0;

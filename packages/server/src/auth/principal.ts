@@ -9,7 +9,8 @@ import { TesseraError } from '../errors/registry.js';
 export interface Principal {
   claims: AccessTokenClaims;
   tenantId: number;
-  subjectType: AccessTokenClaims['subject_type'];
+  /** Never `cluster`: cluster tokens open the change feed only. */
+  subjectType: Exclude<AccessTokenClaims['subject_type'], 'cluster'>;
   /** The id access rules name this subject by: the email for users, the id otherwise. */
   ruleSubjectId: string;
   /** For `createdBy` fields and audit events. */

@@ -14,6 +14,7 @@ import { signingKeyRoutes } from '../keys/routes.js';
 import { registerOAuth } from '../oauth/routes.js';
 import { registerTokenV1 } from '../token/v1/route.js';
 import { registerWellKnown } from '../wellknown/routes.js';
+import { feedRoutes } from '../feed/routes.js';
 import { requireAuthentication } from './authenticated.js';
 import { installErrorHandling } from './error-handler.js';
 
@@ -70,6 +71,8 @@ export async function buildServer(
   registerWellKnown(app, ctx);
   registerTokenV1(app, ctx);
   await registerOAuth(app, ctx);
+
+  await app.register(feedRoutes(ctx));
 
   const authenticate = createAuthenticator(ctx);
   await app.register(async (admin) => {

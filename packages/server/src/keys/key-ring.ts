@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { SigningAlgorithm } from '../config/config.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import type { Database } from '../store/schema.js';
+import { publishChange } from '../feed/publish.js';
 
 /** The private half as jose hands it back. */
 type PrivateKey = Awaited<ReturnType<typeof importPKCS8>>;
@@ -130,6 +131,7 @@ export async function createSigningKey(
         retired_at: null,
       })
       .execute();
+    await publishChange(trx, null, { kind: 'keys' });
   });
   return kid;
 }

@@ -24,6 +24,7 @@ export interface Database {
   browser_sessions: BrowserSessionTable;
   revoked_tokens: RevokedTokenTable;
   auth_throttle: AuthThrottleTable;
+  change_events: ChangeEventTable;
 }
 
 export interface TenantTable {
@@ -272,4 +273,14 @@ export interface AuthThrottleTable {
   failures: number;
   locked_until: number;
   updated_at: number;
+}
+
+/** The cluster change feed (feed/publish.ts): append-only, id is the cursor. */
+export interface ChangeEventTable {
+  id: Generated<number>;
+  tenant_id: number | null;
+  kind: string;
+  /** The FeedChange as JSON. */
+  payload: string;
+  created_at: number;
 }

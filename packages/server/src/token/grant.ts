@@ -32,7 +32,10 @@ export type GrantOutcome =
       ok: true;
       subject: TokenSubject;
       subjectName: string;
-      /** Records the login (`last_login`) through `db`: the endpoint's transaction with its audit event. */
+      /**
+       * Records the login (`last_login`) through `db`: the endpoint's transaction with its audit event.
+       * It must write through `db` only: on SQLite any other handle waits for that transaction forever.
+       */
       touch: (db: Kysely<Database>) => Promise<void>;
       /** The row whose `last_login` {@link touch} sets: lets the endpoint set a batch's in one UPDATE. */
       lastLogin?: LastLogin;

@@ -13,6 +13,7 @@ import { auditContext } from '../audit-actor.js';
 import { filterWhere, parseFilters, sortColumn, type FieldSpec } from '../list-query.js';
 import { errorResponses } from '../schemas.js';
 import { authorizeGrant, insertRule, type NewRule } from './grant.js';
+import { publishRule } from '../../feed/publish.js';
 import { presentRule, presentRules } from './present.js';
 import {
   AccessRule,
@@ -62,6 +63,7 @@ export function accessRuleRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         const row = await db.transaction().execute(async (trx) => {
           const ancestry = await authorizeGrant(trx, principal, rule);
           const id = await insertRule(trx, principal.tenantId, rule, ancestry, principal.displayName);
+          await publishRule(trx, principal.tenantId, id);
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'create',
@@ -148,6 +150,7 @@ export function accessRuleRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         await db.transaction().execute(async (trx) => {
           const found = await findRule(trx, principal, request.params.accessRuleId, 'delete');
           await trx.deleteFrom('access_rules').where('id', '=', found.id).execute();
+          await publishRule(trx, principal.tenantId, found.id);
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'delete',

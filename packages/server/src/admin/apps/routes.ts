@@ -20,6 +20,7 @@ import {
   SecretResponse,
 } from './schemas.js';
 import { grantsFromSeedView } from './seed-view.js';
+import { publishRule, publishSubject } from '../../feed/publish.js';
 
 const tags = ['Applications'];
 
@@ -73,7 +74,8 @@ export function appRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           for (const grant of grants) {
             const rule = { subjectType: 'app' as const, subjectId: row.id, ...grant };
             const ancestry = await authorizeGrant(trx, principal, rule);
-            await insertRule(trx, principal.tenantId, rule, ancestry, principal.displayName);
+            const ruleId = await insertRule(trx, principal.tenantId, rule, ancestry, principal.displayName);
+            await publishRule(trx, principal.tenantId, ruleId);
           }
           await recordAudit(trx, {
             ...auditContext(request),
@@ -82,6 +84,7 @@ export function appRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             result: 'success',
             details: { roles, projects },
           });
+          await publishSubject(trx, principal.tenantId, 'app', row.id);
           return { row, secret };
         });
         return reply.code(201).header('Cache-Control', 'no-store').send({
@@ -133,6 +136,7 @@ export function appRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             ? { enabled: 1, updated_at: now }
             : { enabled: 0, updated_at: now, tokens_valid_after: now };
           await trx.updateTable('applications').set(patch).where('id', '=', row.id).execute();
+          await publishSubject(trx, principal.tenantId, 'app', row.id);
           await recordAudit(trx, {
             ...auditContext(request),
             action: enabled ? 'enable' : 'disable',
@@ -171,6 +175,7 @@ export function appRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             .where('subject_id', '=', row.id)
             .execute();
           await trx.deleteFrom('applications').where('id', '=', row.id).execute();
+          await publishSubject(trx, principal.tenantId, 'app', row.id);
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'delete',
@@ -205,6 +210,7 @@ export function appRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             options.overlapSec === 0 && options.expiresInSec === undefined
               ? await replaceSecret(trx, ctx.master.pepper, principal.tenantId, row.id)
               : await rotateSecret(trx, ctx.master.pepper, principal.tenantId, 'app', row.id, options);
+          await publishSubject(trx, principal.tenantId, 'app', row.id);
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'regenerate-secret',

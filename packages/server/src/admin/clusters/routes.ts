@@ -11,6 +11,7 @@ import { principalOf } from '../../http/authenticated.js';
 import type { ClusterTable, Database } from '../../store/schema.js';
 import { auditContext } from '../audit-actor.js';
 import { errorResponses, iso, isoOrNull } from '../schemas.js';
+import { publishChange } from '../../feed/publish.js';
 
 type ClusterRow = Selectable<ClusterTable>;
 const Params = Type.Object({ clusterUuid: Type.String({ maxLength: 64 }) });
@@ -217,6 +218,7 @@ export function clusterRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             .set({ name, ...(domain === undefined ? {} : { domain }), updated_at: Date.now() })
             .where('id', '=', row.id)
             .execute();
+          await publishChange(trx, p.tenantId, { kind: 'resync' });
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'update',
@@ -260,6 +262,7 @@ export function clusterRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             .where('scope_id', '=', row.id)
             .execute();
           await trx.deleteFrom('clusters').where('id', '=', row.id).execute();
+          await publishChange(trx, p.tenantId, { kind: 'resync' });
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'delete',

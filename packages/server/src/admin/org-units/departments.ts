@@ -22,6 +22,7 @@ import {
   OrgUnitListQuery,
 } from './schemas.js';
 import { visibleOrgUnits } from './visibility.js';
+import { publishChange } from '../../feed/publish.js';
 
 const FIELDS: Record<string, FieldSpec> = {
   name: { column: 'name', kind: 'text' },
@@ -147,6 +148,7 @@ export function departmentRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             })
             .returningAll()
             .executeTakeFirstOrThrow();
+          await publishChange(trx, p.tenantId, { kind: 'resync' });
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'create',
@@ -212,6 +214,7 @@ export function departmentRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         };
         await db.transaction().execute(async (trx) => {
           await trx.updateTable('departments').set(patch).where('id', '=', row.id).execute();
+          await publishChange(trx, p.tenantId, { kind: 'resync' });
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'update',
@@ -261,6 +264,7 @@ export function departmentRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             .where('scope_id', '=', String(row.id))
             .execute();
           await trx.deleteFrom('departments').where('id', '=', row.id).execute();
+          await publishChange(trx, p.tenantId, { kind: 'resync' });
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'delete',

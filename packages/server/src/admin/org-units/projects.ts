@@ -22,6 +22,7 @@ import {
   ProjectUpdateRequest,
 } from './schemas.js';
 import { visibleOrgUnits } from './visibility.js';
+import { publishChange } from '../../feed/publish.js';
 
 const FIELDS: Record<string, FieldSpec> = {
   name: {
@@ -170,6 +171,7 @@ export function projectRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             })
             .returningAll()
             .executeTakeFirstOrThrow();
+          await publishChange(trx, p.tenantId, { kind: 'resync' });
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'create',
@@ -233,6 +235,7 @@ export function projectRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         };
         await db.transaction().execute(async (trx) => {
           await trx.updateTable('projects').set(patch).where('id', '=', row.id).execute();
+          await publishChange(trx, p.tenantId, { kind: 'resync' });
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'update',
@@ -271,6 +274,7 @@ export function projectRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             .where('scope_id', '=', String(row.id))
             .execute();
           await trx.deleteFrom('projects').where('id', '=', row.id).execute();
+          await publishChange(trx, p.tenantId, { kind: 'resync' });
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'delete',

@@ -13,6 +13,7 @@ import { tenantScope } from '../../scopes/ancestry.js';
 import type { Database, ServiceAccountTable } from '../../store/schema.js';
 import { auditContext } from '../audit-actor.js';
 import { errorResponses, iso, isoOrNull } from '../schemas.js';
+import { publishChange, publishSubject } from '../../feed/publish.js';
 
 type Row = Selectable<ServiceAccountTable>;
 const Params = Type.Object({ serviceAccountId: Type.String({ maxLength: 64 }) });
@@ -138,6 +139,7 @@ export function serviceAccountRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             { overlapSec: 0 },
             now,
           );
+          await publishSubject(trx, p.tenantId, 'service-account', id);
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'create',
@@ -184,6 +186,7 @@ export function serviceAccountRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           : { enabled: 0, updated_at: now, tokens_valid_after: now };
         await db.transaction().execute(async (trx) => {
           await trx.updateTable('service_accounts').set(patch).where('id', '=', row.id).execute();
+          await publishSubject(trx, p.tenantId, 'service-account', row.id);
           await recordAudit(trx, {
             ...auditContext(request),
             action: request.body.enabled ? 'enable' : 'disable',
@@ -221,6 +224,8 @@ export function serviceAccountRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             .where('subject_id', '=', row.id)
             .execute();
           await trx.deleteFrom('service_accounts').where('id', '=', row.id).execute();
+          await publishSubject(trx, p.tenantId, 'service-account', row.id);
+          await publishChange(trx, p.tenantId, { kind: 'resync' });
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'delete',
@@ -267,6 +272,7 @@ export function serviceAccountRoutes(ctx: Context): FastifyPluginAsyncTypebox {
               .set({ tokens_valid_after: now, updated_at: now })
               .where('id', '=', row.id)
               .execute();
+          await publishSubject(trx, p.tenantId, 'service-account', row.id);
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'regenerate-secret',

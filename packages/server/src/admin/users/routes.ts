@@ -13,6 +13,7 @@ import type { Database, UserTable } from '../../store/schema.js';
 import { auditContext } from '../audit-actor.js';
 import { filterWhere, ListQuery, paging, parseFilters, sortColumn, type FieldSpec } from '../list-query.js';
 import { errorResponses, iso, isoOrNull } from '../schemas.js';
+import { publishChange, publishSubject } from '../../feed/publish.js';
 
 type UserRow = Selectable<UserTable>;
 const Params = Type.Object({ userId: Type.String({ maxLength: 64 }) });
@@ -178,6 +179,7 @@ export function userRoutes(ctx: Context): FastifyPluginAsyncTypebox {
               updated_at: now,
             })
             .execute();
+          await publishSubject(trx, p.tenantId, 'user', userId);
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'create',
@@ -245,6 +247,8 @@ export function userRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             .where('subject_id', '=', row.email)
             .execute();
           await trx.deleteFrom('users').where('id', '=', row.id).execute();
+          await publishSubject(trx, p.tenantId, 'user', row.id);
+          await publishChange(trx, p.tenantId, { kind: 'resync' });
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'delete',
@@ -281,6 +285,7 @@ export function userRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             .set({ password_hash: hash, must_change_password: 1, tokens_valid_after: now, updated_at: now })
             .where('id', '=', row.id)
             .execute();
+          await publishSubject(trx, p.tenantId, 'user', row.id);
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'reset-password',
@@ -313,6 +318,7 @@ export function userRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             .set({ tokens_valid_after: now, updated_at: now })
             .where('id', '=', row.id)
             .execute();
+          await publishSubject(trx, p.tenantId, 'user', row.id);
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'sign-out',

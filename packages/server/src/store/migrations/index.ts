@@ -3,6 +3,7 @@ import type { Dialect } from '../dialect.js';
 import { init } from './0001-init.js';
 import { admin } from './0002-admin.js';
 import { oauth } from './0003-oauth.js';
+import { clusterFeed } from './0004-cluster-feed.js';
 
 /**
  * The one migration set, in order. Each migration receives the dialect so that it can pick a column
@@ -15,6 +16,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0001-init': init(dialect),
         '0002-admin': admin(dialect),
         '0003-oauth': oauth(dialect),
+        '0004-cluster-feed': clusterFeed(dialect),
       };
     },
   };

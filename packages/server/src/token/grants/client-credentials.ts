@@ -1,4 +1,5 @@
 import { checkAppSecret } from '../../credentials/app-credentials.js';
+import { clusterGrantOutcome } from '../../credentials/cluster-credentials.js';
 import type { Context } from '../../context.js';
 import { throttledSecret } from '../../oauth/throttle.js';
 import { ownerSecretMatches } from '../../credentials/rotation.js';
@@ -8,8 +9,8 @@ import { appGrantOutcome } from './app-outcome.js';
 
 /**
  * `grantType: client_credentials` — `clientID` and `clientSecret` of a service account, of a user's
- * access key (the token then acts as that user), or of an application. Throttled per (client id,
- * address) like every credential check.
+ * access key (the token then acts as that user), of an application, or of a cluster (client id =
+ * its UUID). Throttled per (client id, address) like every credential check.
  */
 export const clientCredentialsGrant: GrantHandler = async (ctx, { fields, tenantId, sourceIp }) => {
   const clientId = requireField(fields, 'clientid', 'clientID');
@@ -73,7 +74,13 @@ async function checkClient(
   if (key)
     return accessKeyOutcome(ctx, tenantId, key, await ownerSecretMatches(ctx, 'access-key', key.id, secret));
 
-  return appGrantOutcome(ctx, clientId, await checkAppSecret(ctx, tenantId, clientId, secret));
+  const check = await checkAppSecret(ctx, tenantId, clientId, secret);
+  if (!check.ok && check.reason === 'unknown_client') {
+    // A cluster logging in with its install info (client id = the cluster's UUID).
+    const cluster = await clusterGrantOutcome(ctx, tenantId, clientId, secret);
+    if (cluster) return cluster;
+  }
+  return appGrantOutcome(ctx, clientId, check);
 }
 
 function accessKeyOutcome(

@@ -1,0 +1,124 @@
+import type { AccessTokenClaims } from '../token/claims.js';
+import { issuedAtMs } from '../token/claims.js';
+import type { ScopeRef } from '../authorization/evaluate.js';
+import type { FeedChange, FeedProject, FeedRule, FeedSnapshot, FeedSubject } from './wire.js';
+
+/**
+ * The tenant's access rules, org hierarchy and revocation state, held in memory and kept current
+ * from the control plane's change feed. Every lookup is a map access.
+ *
+ * @example
+ * ```ts
+ * const state = new SyncedState()
+ * state.applySnapshot(snapshot)
+ * state.isRevoked(claims) // false
+ * ```
+ */
+export class SyncedState {
+  private snapshot: FeedSnapshot | undefined;
+  private subjects = new Map<string, FeedSubject>();
+  private rules = new Map<number, FeedRule>();
+  private rulesBySubject = new Map<string, FeedRule[]>();
+  private projects = new Map<string, FeedProject>();
+  private departmentClusters = new Map<string, string | null>();
+  cursor = 0;
+
+  /** Has a snapshot been applied? */
+  get synced(): boolean {
+    return this.snapshot !== undefined;
+  }
+
+  /** The snapshot's identity fields (tenant, cluster, issuer, audience); undefined before the first sync. */
+  get identity(): Pick<FeedSnapshot, 'tenantId' | 'clusterId' | 'issuer' | 'audience'> | undefined {
+    return this.snapshot;
+  }
+
+  /** Replaces everything with a snapshot. */
+  applySnapshot(snapshot: FeedSnapshot): void {
+    this.snapshot = snapshot;
+    this.subjects = new Map(snapshot.subjects.map((s) => [`${s.type}:${s.id}`, s]));
+    this.rules = new Map(snapshot.rules.map((r) => [r.id, r]));
+    this.projects = new Map(snapshot.projects.map((p) => [p.id, p]));
+    this.departmentClusters = new Map(snapshot.departments.map((d) => [d.id, d.clusterId]));
+    this.reindexRules();
+    this.cursor = snapshot.cursor;
+  }
+
+  /** Applies one change; returns false when the change needs a fresh snapshot instead. */
+  applyChange(change: FeedChange): boolean {
+    switch (change.kind) {
+      case 'subject': {
+        const { kind: _kind, cursor: _cursor, ...subject } = change as FeedChange & { cursor?: number };
+        this.subjects.set(`${change.type}:${change.id}`, subject as FeedSubject);
+        return true;
+      }
+      case 'rule-created':
+        this.rules.set(change.rule.id, change.rule);
+        this.reindexRules();
+        return true;
+      case 'rule-deleted':
+        this.rules.delete(change.ruleId);
+        this.reindexRules();
+        return true;
+      case 'keys':
+        return true;
+      case 'resync':
+        return false;
+    }
+  }
+
+  /**
+   * Is the token revoked? True when its subject is unknown, disabled or deleted, when it was minted
+   * before the subject's `validAfter`, or when it belongs to another tenant.
+   */
+  isRevoked(claims: AccessTokenClaims): boolean {
+    if (!this.snapshot || claims.tenant_id !== this.snapshot.tenantId) return true;
+    const subject = this.subjects.get(`${claims.subject_type}:${claims.sub}`);
+    if (!subject || subject.deleted || !subject.enabled) return true;
+    return issuedAtMs(claims) < subject.validAfter;
+  }
+
+  /** The access rules that apply to the token's subject (users by email and groups). */
+  rulesFor(claims: AccessTokenClaims): FeedRule[] {
+    const keys =
+      claims.subject_type === 'user'
+        ? [`user:${claims.email ?? ''}`, ...(claims.groups ?? []).map((g) => `group:${g}`)]
+        : [`${claims.subject_type}:${claims.sub}`];
+    return keys.flatMap((k) => this.rulesBySubject.get(k) ?? []);
+  }
+
+  /** Projects this cluster serves (directly or through their department). */
+  servedProjects(): FeedProject[] {
+    const clusterId = this.snapshot?.clusterId;
+    return [...this.projects.values()].filter((p) => this.clusterOf(p) === clusterId);
+  }
+
+  /** A project by id, when this cluster serves it. */
+  servedProject(id: string): FeedProject | undefined {
+    const p = this.projects.get(id);
+    return p && this.clusterOf(p) === this.snapshot?.clusterId ? p : undefined;
+  }
+
+  /** The project's scope and every scope containing it, innermost first (input of `isAllowed`). */
+  ancestryOf(project: FeedProject): ScopeRef[] {
+    const out: ScopeRef[] = [{ type: 'project', id: project.id }];
+    if (project.departmentId) out.push({ type: 'department', id: project.departmentId });
+    const cluster = this.clusterOf(project);
+    if (cluster) out.push({ type: 'cluster', id: cluster });
+    if (this.snapshot) out.push({ type: 'tenant', id: String(this.snapshot.tenantId) });
+    return out;
+  }
+
+  private clusterOf(p: FeedProject): string | null {
+    return p.clusterId ?? (p.departmentId ? (this.departmentClusters.get(p.departmentId) ?? null) : null);
+  }
+
+  private reindexRules(): void {
+    const index = new Map<string, FeedRule[]>();
+    for (const rule of this.rules.values()) {
+      const key = `${rule.subjectType}:${rule.subjectId}`;
+      index.set(key, [...(index.get(key) ?? []), rule]);
+    }
+    this.rulesBySubject = index;
+  }
+}
