@@ -19,6 +19,8 @@ export interface Measurement {
   requests: number;
   /** Socket errors, timeouts and responses other than the expected status, added up. */
   errors: number;
+  /** The first unexpected answer (status and the start of its body), to say what the errors were. */
+  firstError?: string;
   loadgenCpu: number;
   serverCpu?: number;
   peakRssMb?: number;
@@ -52,6 +54,7 @@ export async function measure(
   const started = process.hrtime.bigint();
   const expect = options.expectStatus ?? 200;
   let unexpected = 0;
+  let firstUnexpected: string | undefined;
   const next = shape.next;
   const result = await autocannon({
     url,
@@ -65,8 +68,10 @@ export async function measure(
         headers: shape.headers,
         body: shape.body,
         ...(next ? { setupRequest: (req: Record<string, unknown>) => ({ ...req, body: next() }) } : {}),
-        onResponse: (status: number) => {
-          if (status !== expect) unexpected += 1;
+        onResponse: (status: number, body: string) => {
+          if (status === expect) return;
+          unexpected += 1;
+          if (unexpected === 1) firstUnexpected = `${status} ${String(body).slice(0, 200)}`;
         },
       },
     ],
@@ -80,6 +85,7 @@ export async function measure(
     p99: result.latency.p99,
     requests: result.requests.total,
     errors: result.errors + result.timeouts + unexpected,
+    ...(firstUnexpected ? { firstError: firstUnexpected } : {}),
     loadgenCpu: (cpu.user + cpu.system) / 1e6 / wallSec,
     ...(pid ? { serverCpu: (cpuSeconds(pid) - serverCpuStart) / wallSec, peakRssMb: peakRss } : {}),
   };
