@@ -10,6 +10,7 @@ import { createAuthenticator } from '../auth/authenticator.js';
 import type { Context } from '../context.js';
 import { registerHealth } from '../health/routes.js';
 import { registerTokenV1 } from '../token/v1/route.js';
+import { registerWebUi } from '../web/static.js';
 import { registerWellKnown } from '../wellknown/routes.js';
 import { requireAuthentication } from './authenticated.js';
 import { installErrorHandling } from './error-handler.js';
@@ -66,6 +67,7 @@ export async function buildServer(
   registerHealth(app, ctx);
   registerWellKnown(app, ctx);
   registerTokenV1(app, ctx);
+  await registerWebUi(app, ctx);
 
   const authenticate = createAuthenticator(ctx);
   await app.register(async (admin) => {
