@@ -1,9 +1,11 @@
 import { useState, type MouseEvent, type ReactElement } from 'react';
 import { signOut, type SignedInSubject } from './auth/session.js';
 import { AccessRulesPage } from './pages/AccessRulesPage.js';
+import { AuditLogPage } from './pages/AuditLogPage.js';
 import { ApplicationsPage } from './apps/ApplicationsPage.js';
 import { HomePage } from './pages/HomePage.js';
 import { RolesPage } from './pages/RolesPage.js';
+import { UsersPage } from './pages/UsersPage.js';
 import { can, type PermissionMap } from './permissions.js';
 import { navigate } from './router.js';
 
@@ -24,6 +26,12 @@ export const SETTINGS_PAGES: PageDef[] = [
     render: (p) => <ApplicationsPage perms={p} />,
   },
   {
+    path: '/settings/users',
+    label: 'Users',
+    visible: (p) => can(p, 'users', 'read'),
+    render: (p) => <UsersPage perms={p} />,
+  },
+  {
     path: '/settings/access-rules',
     label: 'Access rules',
     visible: (p) => can(p, 'access_rules', 'read'),
@@ -34,6 +42,12 @@ export const SETTINGS_PAGES: PageDef[] = [
     label: 'Roles',
     visible: (p) => can(p, 'roles', 'read'),
     render: () => <RolesPage />,
+  },
+  {
+    path: '/settings/audit-log',
+    label: 'Audit log',
+    visible: (p) => can(p, 'audit', 'read'),
+    render: () => <AuditLogPage />,
   },
 ];
 

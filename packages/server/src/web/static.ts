@@ -19,7 +19,8 @@ const UI_HEADERS = {
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
+  // Not no-referrer: with it, browsers send `Origin: null` on form posts, which CSRF checks refuse.
+  'Referrer-Policy': 'same-origin',
 };
 
 /**

@@ -212,6 +212,11 @@ forEachStore('web UI: Settings & Tools → Applications', (kind) => {
       assert.equal(await vpage.getByRole('button', { name: /Regenerate|Disable|Enable|Delete/ }).count(), 0);
       const settings = vpage.getByRole('navigation', { name: 'Main' });
       assert.ok(await settings.getByRole('link', { name: 'Applications' }).isVisible());
+      assert.equal(
+        await settings.getByRole('link', { name: 'Audit log' }).count(),
+        0,
+        'a Viewer may not read the audit log',
+      );
       // Access rules are readable to a Viewer, but not creatable.
       await settings.getByRole('link', { name: 'Access rules' }).click();
       await vpage.getByRole('heading', { name: 'Access rules' }).waitFor();
