@@ -4,6 +4,7 @@ import { api, readableError } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { can, type PermissionMap } from '../permissions.js';
+import { AppAccessDialog } from './AppAccessDialog.js';
 import { CreateApplicationDialog } from './CreateApplicationDialog.js';
 import { SecretDialog } from './SecretDialog.js';
 
@@ -24,6 +25,8 @@ export function ApplicationsPage({ perms }: { perms: PermissionMap }) {
   const mayCreate = can(perms, 'apps', 'create');
   const mayUpdate = can(perms, 'apps', 'update');
   const mayDelete = can(perms, 'apps', 'delete');
+  const mayReadAccess = can(perms, 'access_rules', 'read');
+  const [access, setAccess] = useState<Application>();
 
   const reload = useCallback(async () => {
     try {
@@ -73,7 +76,7 @@ export function ApplicationsPage({ perms }: { perms: PermissionMap }) {
                 <th scope="col">Enabled</th>
                 <th scope="col">Created</th>
                 <th scope="col">Last login</th>
-                {(mayUpdate || mayDelete) && <th scope="col">Actions</th>}
+                {(mayUpdate || mayDelete || mayReadAccess) && <th scope="col">Actions</th>}
               </tr>
             </thead>
             <tbody>
@@ -86,8 +89,17 @@ export function ApplicationsPage({ perms }: { perms: PermissionMap }) {
                   <td>{app.enabled ? 'Yes' : 'No'}</td>
                   <td>{when(app.createdAt)}</td>
                   <td>{when(app.lastLogin)}</td>
-                  {(mayUpdate || mayDelete) && (
+                  {(mayUpdate || mayDelete || mayReadAccess) && (
                     <td className="actions">
+                      {mayReadAccess && (
+                        <button
+                          type="button"
+                          aria-label={`Roles and projects of ${app.name}`}
+                          onClick={() => setAccess(app)}
+                        >
+                          Roles &amp; projects
+                        </button>
+                      )}
                       {mayUpdate && (
                         <>
                           <button
@@ -134,6 +146,7 @@ export function ApplicationsPage({ perms }: { perms: PermissionMap }) {
           }}
         />
       )}
+      {access && <AppAccessDialog app={access} perms={perms} onClose={() => setAccess(undefined)} />}
       {secret && (
         <SecretDialog name={secret.name} secret={secret.secret} onClose={() => setSecret(undefined)} />
       )}

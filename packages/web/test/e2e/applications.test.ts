@@ -162,6 +162,36 @@ forEachStore('web UI: Settings & Tools → Applications', (kind) => {
     await page.getByRole('button', { name: 'Disable ci-bot' }).waitFor();
   });
 
+  it('edits the roles and projects of the application (Application | Projects)', async (t) => {
+    if (needOAuth(t)) return;
+    await page.getByRole('button', { name: 'Roles and projects of ci-bot' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Access of ci-bot' });
+    await dialog.getByText('team-a').waitFor();
+    await dialog.getByLabel('Role').selectOption('Editor');
+    await dialog.getByRole('button', { name: 'Add role' }).click();
+    const removeEditor = dialog.getByRole('button', { name: /^Remove Editor on / });
+    await removeEditor.waitFor();
+    await screenshot(page, `applications-access-${kind}`);
+    const admin = await adminToken(server.url);
+    const apps = await call(server.url, 'GET', '/api/v1/apps', undefined, admin);
+    const id = apps.body.find((a: { name: string }) => a.name === 'ci-bot').id;
+    const roleNames = async () =>
+      (
+        await call(
+          server.url,
+          'GET',
+          `/api/v1/authorization/access-rules?subjectType=app&subjectIds=${id}`,
+          undefined,
+          admin,
+        )
+      ).body.accessRules.map((r: { roleName: string }) => r.roleName);
+    assert.ok((await roleNames()).includes('Editor'));
+    await removeEditor.click();
+    await removeEditor.waitFor({ state: 'detached' });
+    assert.ok(!(await roleNames()).includes('Editor'));
+    await dialog.getByRole('button', { name: 'Done' }).click();
+  });
+
   it('works on a narrow window: the navigation and the list stay usable', async (t) => {
     if (needOAuth(t)) return;
     await page.setViewportSize({ width: 390, height: 800 });
