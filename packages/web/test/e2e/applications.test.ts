@@ -166,7 +166,7 @@ forEachStore('web UI: Settings & Tools → Applications', (kind) => {
     if (needOAuth(t)) return;
     await page.getByRole('button', { name: 'Roles and projects of ci-bot' }).click();
     const dialog = page.getByRole('dialog', { name: 'Access of ci-bot' });
-    await dialog.getByText('team-a').waitFor();
+    await dialog.getByRole('listitem').filter({ hasText: 'team-a' }).waitFor();
     await dialog.getByLabel('Role').selectOption('Editor');
     await dialog.getByRole('button', { name: 'Add role' }).click();
     const removeEditor = dialog.getByRole('button', { name: /^Remove Editor on / });
