@@ -21,16 +21,36 @@ function newest(dir: string): number {
 
 /**
  * Makes sure `packages/web/dist` is a build of the current sources (`npm ci` builds it; a test run
- * after editing the UI rebuilds it here rather than testing a stale bundle).
+ * after editing the UI rebuilds it here rather than testing a stale bundle). Test files run in
+ * parallel, so one process builds under a lock directory while the others wait for it.
  */
 export function ensureWebBuilt(): void {
   const index = join(WEB, 'dist/index.html');
-  const sources = Math.max(newest(join(WEB, 'src')), statSync(join(WEB, 'index.html')).mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [join(WEB, '../../node_modules/vite/bin/vite.js'), 'build'], {
-    cwd: WEB,
-    stdio: 'inherit',
-  });
+  const lock = join(WEB, '.build-lock');
+  const fresh = () => {
+    const sources = Math.max(newest(join(WEB, 'src')), statSync(join(WEB, 'index.html')).mtimeMs);
+    return existsSync(index) && statSync(index).mtimeMs >= sources;
+  };
+  const deadline = Date.now() + 180_000;
+  while (!fresh()) {
+    try {
+      mkdirSync(lock);
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${lock} held for 3 minutes; remove it if no build runs`);
+      execFileSync('sleep', ['0.5']);
+      continue;
+    }
+    try {
+      if (!fresh()) {
+        execFileSync(process.execPath, [join(WEB, '../../node_modules/vite/bin/vite.js'), 'build'], {
+          cwd: WEB,
+          stdio: 'inherit',
+        });
+      }
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
 }
 
 /** Debian's Chromium under playwright-core, with its own fresh profile; never a downloaded browser. */
