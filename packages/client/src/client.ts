@@ -10,6 +10,7 @@ import type {
   Role,
   TokenResponse,
 } from './types.js';
+import { adminApi } from './admin.js';
 
 /** Options for {@link TesseraClient}. */
 export interface TesseraClientOptions {
@@ -129,6 +130,20 @@ export class TesseraClient {
       return this.request<AccessRuleList>('GET', `/api/v1/authorization/access-rules${qs ? `?${qs}` : ''}`);
     },
     get: (id: number) => this.request<AccessRule>('GET', `/api/v1/authorization/access-rules/${id}`),
-    delete: (id: number) => this.request<AccessRule>('DELETE', `/api/v1/authorization/access-rules/${id}`),
+    count: () => this.request<{ count: number }>('GET', '/api/v1/authorization/access-rules/count'),
+    delete: (id: number) => this.request<void>('DELETE', `/api/v1/authorization/access-rules/${id}`),
   };
+
+  // The Administrator API (issue #3): org units, clusters, users, service accounts, access keys,
+  // authorization reads, settings and the audit log.
+  readonly #admin = adminApi((method, path, body) => this.request(method, path, body));
+  readonly departments = this.#admin.departments;
+  readonly projects = this.#admin.projects;
+  readonly clusters = this.#admin.clusters;
+  readonly users = this.#admin.users;
+  readonly me = this.#admin.me;
+  readonly serviceAccounts = this.#admin.serviceAccounts;
+  readonly accessKeys = this.#admin.accessKeys;
+  readonly settings = this.#admin.settings;
+  readonly audit = this.#admin.audit;
 }

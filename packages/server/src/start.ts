@@ -5,6 +5,8 @@ import type { Context } from './context.js';
 import { loadMasterKey } from './crypto/master-key.js';
 import { REDACT, buildServer } from './http/server.js';
 import { ensureSigningKey, openKeyRing } from './keys/key-ring.js';
+import { startKeyRotation } from './keys/rotation.js';
+import { startHousekeeping } from './oauth/housekeeping.js';
 import { migrate, openStore } from './store/store.js';
 
 /**
@@ -38,6 +40,8 @@ export async function start(config: Config): Promise<{ url: string; stop: () => 
   const address = await app.listen({ port: config.port, host: config.host });
   // Set before the event loop can hand this server a connection (see DEVELOPERS.md, "issuer").
   issuer ||= address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '[::1]');
+  const stopRotation = startKeyRotation(ctx);
+  const stopHousekeeping = startHousekeeping(ctx);
   log.info({ url: issuer, store: store.dialect }, 'tessera listening');
 
   if (result.createdAdmin?.generatedPassword) {
@@ -50,6 +54,8 @@ export async function start(config: Config): Promise<{ url: string; stop: () => 
   return {
     url: issuer,
     stop: async () => {
+      stopRotation();
+      stopHousekeeping();
       await app.close();
       await store.close();
     },

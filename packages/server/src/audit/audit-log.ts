@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { Insertable, Kysely } from 'kysely';
+import type { AuditEventTable, Database } from '../store/schema.js';
 
 /** One audit event. `reason` says why a failure failed; it never holds a secret. */
 export interface AuditEvent {
@@ -23,22 +23,42 @@ export interface AuditEvent {
  * ```
  */
 export async function recordAudit(db: Kysely<Database>, event: AuditEvent, now = Date.now()): Promise<void> {
+  await db.insertInto('audit_events').values(auditRow(event, now)).execute();
+}
+
+/**
+ * Appends several events in one statement (the token endpoints' group commit, token/grant-journal.ts).
+ *
+ * @example
+ * ```ts
+ * await recordAuditBatch(trx, [{ event, at: Date.now() }])
+ * ```
+ */
+export async function recordAuditBatch(
+  db: Kysely<Database>,
+  events: ReadonlyArray<{ event: AuditEvent; at: number }>,
+): Promise<void> {
+  if (events.length === 0) return;
   await db
     .insertInto('audit_events')
-    .values({
-      tenant_id: event.tenantId,
-      timestamp: now,
-      actor_type: event.actor.type,
-      actor_id: event.actor.id ?? null,
-      actor_name: event.actor.name ?? null,
-      action: event.action,
-      resource_type: event.resource.type,
-      resource_id: event.resource.id ?? null,
-      resource_name: event.resource.name ?? null,
-      result: event.result,
-      reason: event.reason ?? null,
-      source_ip: event.sourceIp ?? null,
-      details: event.details ? JSON.stringify(event.details) : null,
-    })
+    .values(events.map(({ event, at }) => auditRow(event, at)))
     .execute();
+}
+
+function auditRow(event: AuditEvent, now: number): Insertable<AuditEventTable> {
+  return {
+    tenant_id: event.tenantId,
+    timestamp: now,
+    actor_type: event.actor.type,
+    actor_id: event.actor.id ?? null,
+    actor_name: event.actor.name ?? null,
+    action: event.action,
+    resource_type: event.resource.type,
+    resource_id: event.resource.id ?? null,
+    resource_name: event.resource.name ?? null,
+    result: event.result,
+    reason: event.reason ?? null,
+    source_ip: event.sourceIp ?? null,
+    details: event.details ? JSON.stringify(event.details) : null,
+  };
 }

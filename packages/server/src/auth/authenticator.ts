@@ -8,10 +8,15 @@ import {
 } from '@tessera/guard';
 import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
 import type { Context } from '../context.js';
+import { resolveTenant } from '../tenancy/resolve.js';
+import { isJtiRevoked } from '../oauth/bearer.js';
 import type { Principal } from './principal.js';
 
-/** Turns an `Authorization` header into a {@link Principal}, or throws a GuardError (401). */
-export type Authenticator = (header: string | undefined) => Promise<Principal>;
+/**
+ * Turns an `Authorization` header into a {@link Principal}, or throws a GuardError (401). With the
+ * request's `Host`, a token of another tenant than the host's is refused.
+ */
+export type Authenticator = (header: string | undefined, host?: string) => Promise<Principal>;
 
 const RELOAD_INTERVAL_MS = 5_000;
 
@@ -29,7 +34,7 @@ const RELOAD_INTERVAL_MS = 5_000;
 export function createAuthenticator(ctx: Context): Authenticator {
   // Built on first use: with PORT=0 the issuer is only known once the server is listening.
   let verifier: TokenVerifier | undefined;
-  return async (header) => {
+  return async (header, host) => {
     verifier ??= createTokenVerifier({
       issuer: ctx.issuer(),
       audience: ctx.config.tokenAudience,
@@ -37,6 +42,9 @@ export function createAuthenticator(ctx: Context): Authenticator {
       algorithms: ['ES256', 'RS256', 'EdDSA'],
     });
     const claims = await verifier.verifyHeader(header);
+    if (host !== undefined && (await resolveTenant(ctx.store.db, host)) !== claims.tenant_id)
+      throw new GuardError('TOKEN_INVALID', 'token was issued for another tenant');
+    if (await isJtiRevoked(ctx, claims.jti)) throw new GuardError('TOKEN_REVOKED', 'token has been revoked');
     const subject = await loadSubject(ctx, claims);
     if (!subject) throw new GuardError('TOKEN_REVOKED', 'token has been revoked');
     return { claims, ...subject };
@@ -88,12 +96,14 @@ async function loadSubject(
   if (claims.subject_type === 'user') {
     const user = await db
       .selectFrom('users')
-      .select(['id', 'email', 'enabled', 'tokens_valid_after'])
+      .select(['id', 'email', 'enabled', 'tokens_valid_after', 'must_change_password'])
       .where('id', '=', claims.sub)
       .where('tenant_id', '=', tenantId)
       .executeTakeFirst();
     if (!user || !user.enabled || issuedAt < user.tokens_valid_after) return undefined;
+    if (!(await accessKeyStillValid(ctx, claims, user.id, issuedAt))) return undefined;
     return {
+      mustChangePassword: user.must_change_password === 1,
       tenantId,
       subjectType: 'user',
       ruleSubjectId: user.email,
@@ -101,13 +111,49 @@ async function loadSubject(
       rules: await rulesFor(ctx, tenantId, 'user', [user.email]),
     };
   }
+  if (claims.subject_type === 'service-account') {
+    const account = await db
+      .selectFrom('service_accounts')
+      .select(['id', 'name', 'enabled', 'tokens_valid_after'])
+      .where('id', '=', claims.sub)
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst();
+    if (!account || !account.enabled || issuedAt < account.tokens_valid_after) return undefined;
+    return {
+      tenantId,
+      subjectType: 'service-account',
+      ruleSubjectId: account.id,
+      displayName: account.name,
+      rules: await rulesFor(ctx, tenantId, 'service-account', [account.id]),
+    };
+  }
   return undefined;
+}
+
+/**
+ * A user token minted from an access key (its `client_id` is the key's) dies with the key: deleting
+ * or regenerating it revokes the tokens it minted. Password and browser tokens use `runai`.
+ */
+async function accessKeyStillValid(
+  ctx: Context,
+  claims: AccessTokenClaims,
+  userId: string,
+  issuedAt: number,
+) {
+  if (claims.client_id === 'runai' || claims.client_id === claims.sub) return true;
+  const key = await ctx.store.db
+    .selectFrom('access_keys')
+    .select(['user_id', 'tokens_valid_after'])
+    .where('client_id', '=', claims.client_id)
+    .executeTakeFirst();
+  if (!key) return !/^ak-/.test(claims.client_id);
+  return key.user_id === userId && issuedAt >= key.tokens_valid_after;
 }
 
 async function rulesFor(
   ctx: Context,
   tenantId: number,
-  subjectType: 'app' | 'user',
+  subjectType: 'app' | 'user' | 'service-account',
   ids: string[],
 ): Promise<RuleGrant[]> {
   const rows = await ctx.store.db

@@ -15,6 +15,8 @@ export interface Principal {
   /** For `createdBy` fields and audit events. */
   displayName: string;
   rules: RuleGrant[];
+  /** A user still on a temporary password: only `/api/v1/me/password` is open to them. */
+  mustChangePassword?: boolean;
 }
 
 /**

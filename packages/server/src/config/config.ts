@@ -24,6 +24,10 @@ export interface Config {
   readonly tokenAudience: string;
   readonly bodyLimitBytes: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly refreshTokenTtlSec: number;
+  readonly sessionIdleTimeoutSec: number;
+  readonly lockoutThreshold: number;
+  readonly keyRotationIntervalSec: number;
 }
 
 type Specs = { [K in keyof Config]: SettingSpec<Config[K]> };
@@ -125,6 +129,30 @@ export const SETTINGS: Specs = {
     description: 'Log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.',
     defaultText: 'info',
     parse: oneOf('TESSERA_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  },
+  refreshTokenTtlSec: {
+    key: 'TESSERA_REFRESH_TOKEN_TTL',
+    description: 'Refresh token lifetime in seconds (default for tenants that do not set one).',
+    defaultText: '2592000',
+    parse: integer('TESSERA_REFRESH_TOKEN_TTL', 2_592_000, 300, 31_536_000),
+  },
+  sessionIdleTimeoutSec: {
+    key: 'TESSERA_SESSION_IDLE_TIMEOUT',
+    description: 'Browser sign-in session idle timeout in seconds (default for tenants that do not set one).',
+    defaultText: '1800',
+    parse: integer('TESSERA_SESSION_IDLE_TIMEOUT', 1800, 60, 604_800),
+  },
+  lockoutThreshold: {
+    key: 'TESSERA_LOCKOUT_THRESHOLD',
+    description: 'Failed credential checks per account and client address before growing delays (429) start.',
+    defaultText: '5',
+    parse: integer('TESSERA_LOCKOUT_THRESHOLD', 5, 1, 1000),
+  },
+  keyRotationIntervalSec: {
+    key: 'TESSERA_KEY_ROTATION_INTERVAL',
+    description: 'Signing-key rotation interval in seconds; 0 disables scheduled rotation.',
+    defaultText: '7776000',
+    parse: integer('TESSERA_KEY_ROTATION_INTERVAL', 7_776_000, 0, 315_360_000),
   },
 };
 

@@ -3,12 +3,15 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { accessRuleRoutes } from '../admin/access-rules/routes.js';
+import { adminRoutes } from '../admin/register.js';
 import { appRoutes } from '../admin/apps/routes.js';
 import { roleRoutes } from '../admin/roles/routes.js';
 import { ErrorBody } from '../admin/schemas.js';
 import { createAuthenticator } from '../auth/authenticator.js';
 import type { Context } from '../context.js';
 import { registerHealth } from '../health/routes.js';
+import { signingKeyRoutes } from '../keys/routes.js';
+import { registerOAuth } from '../oauth/routes.js';
 import { registerTokenV1 } from '../token/v1/route.js';
 import { registerWebUi } from '../web/static.js';
 import { registerWellKnown } from '../wellknown/routes.js';
@@ -68,13 +71,16 @@ export async function buildServer(
   registerWellKnown(app, ctx);
   registerTokenV1(app, ctx);
   await registerWebUi(app, ctx);
+  await registerOAuth(app, ctx);
 
   const authenticate = createAuthenticator(ctx);
   await app.register(async (admin) => {
-    requireAuthentication(admin, authenticate);
+    requireAuthentication(admin, ctx, authenticate);
     await admin.register(appRoutes(ctx));
     await admin.register(roleRoutes);
     await admin.register(accessRuleRoutes(ctx));
+    await admin.register(adminRoutes(ctx));
+    await admin.register(signingKeyRoutes(ctx));
   });
   return app;
 }

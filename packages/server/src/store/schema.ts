@@ -15,11 +15,22 @@ export interface Database {
   access_rules: AccessRuleTable;
   signing_keys: SigningKeyTable;
   audit_events: AuditEventTable;
+  service_accounts: ServiceAccountTable;
+  access_keys: AccessKeyTable;
+  tenant_settings: TenantSettingTable;
+  oauth_refresh_tokens: RefreshTokenTable;
+  oauth_codes: AuthorizationCodeTable;
+  oauth_device_codes: DeviceCodeTable;
+  browser_sessions: BrowserSessionTable;
+  revoked_tokens: RevokedTokenTable;
+  auth_throttle: AuthThrottleTable;
 }
 
 export interface TenantTable {
   id: Generated<number>;
   name: string;
+  /** Host name that selects this tenant (`acme.example`); null for the self-hosted default. */
+  host: Generated<string | null>;
   created_at: number;
 }
 
@@ -87,6 +98,10 @@ export interface DepartmentTable {
   tenant_id: number;
   name: string;
   cluster_id: string | null;
+  description: Generated<string | null>;
+  /** JSON text: the spec's `Resources` array (quota per node pool). */
+  resources: Generated<string>;
+  updated_by: Generated<string | null>;
   created_by: string;
   created_at: number;
   updated_at: number;
@@ -98,6 +113,11 @@ export interface ProjectTable {
   name: string;
   department_id: number | null;
   cluster_id: string | null;
+  description: Generated<string | null>;
+  /** JSON text: the spec's `Resources` array (quota per node pool). */
+  resources: Generated<string>;
+  updated_by: Generated<string | null>;
+  requested_namespace: Generated<string | null>;
   created_by: string;
   created_at: number;
   updated_at: number;
@@ -143,4 +163,113 @@ export interface AuditEventTable {
   reason: string | null;
   source_ip: string | null;
   details: string | null;
+}
+
+/** Machine identities with their own secrets (`/api/v1/service-accounts`). */
+export interface ServiceAccountTable {
+  id: string;
+  tenant_id: number;
+  name: string;
+  client_id: string;
+  enabled: number;
+  tokens_valid_after: number;
+  last_login: number | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A user's personal credentials (`/api/v1/access-keys`); they act with the user's permissions. */
+export interface AccessKeyTable {
+  id: string;
+  tenant_id: number;
+  user_id: string;
+  name: string;
+  client_id: string;
+  tokens_valid_after: number;
+  last_login: number | null;
+  created_at: number;
+}
+
+/** One tenant setting; `value` is JSON text. */
+export interface TenantSettingTable {
+  tenant_id: number;
+  key: string;
+  value: string;
+  updated_by: string;
+  updated_at: number;
+}
+
+/** A refresh token (HMAC only); rotated on use, `family_id` ties a chain of rotations together. */
+export interface RefreshTokenTable {
+  id: string;
+  token_hash: string;
+  family_id: string;
+  tenant_id: number;
+  client_id: string;
+  subject_type: string;
+  subject_id: string;
+  /** Space-separated granted scopes. */
+  scope: string;
+  /** The issuer the family was started under (canonical or a `/auth/realms/<realm>` variant). */
+  issuer: string;
+  auth_time: number;
+  created_at: number;
+  expires_at: number;
+  /** Set when rotated: presenting it again is reuse and revokes the family. */
+  used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface AuthorizationCodeTable {
+  code_hash: string;
+  tenant_id: number;
+  client_id: string;
+  redirect_uri: string;
+  user_id: string;
+  scope: string;
+  nonce: string | null;
+  /** S256 challenge (base64url); null only for confidential clients that sent none. */
+  code_challenge: string | null;
+  issuer: string;
+  auth_time: number;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface DeviceCodeTable {
+  device_code_hash: string;
+  user_code: string;
+  tenant_id: number;
+  client_id: string;
+  scope: string;
+  issuer: string;
+  status: 'pending' | 'approved' | 'denied' | 'used';
+  user_id: string | null;
+  auth_time: number | null;
+  created_at: number;
+  expires_at: number;
+  last_poll_at: number | null;
+}
+
+export interface BrowserSessionTable {
+  id_hash: string;
+  tenant_id: number;
+  user_id: string;
+  auth_time: number;
+  last_seen_at: number;
+}
+
+export interface RevokedTokenTable {
+  jti: string;
+  expires_at: number;
+}
+
+/** Brute-force counters shared by replicas: one row per (kind, account, address) or address. */
+export interface AuthThrottleTable {
+  key: string;
+  failures: number;
+  locked_until: number;
+  updated_at: number;
 }

@@ -14,6 +14,8 @@ const KNOWN = [
   'redirecturi',
   'codeverifier',
   'externaltoken',
+  'devicecode',
+  'scope',
 ] as const;
 
 export type TokenField = (typeof KNOWN)[number];

@@ -59,7 +59,10 @@ export async function startServerProcess(
     });
     const proc = child;
     url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${output}`)), 30_000);
+      const timer = setTimeout(() => {
+        proc.kill('SIGKILL');
+        reject(new Error(`server did not start in 60 s:\n${output}`));
+      }, 60_000);
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
         const match = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"tessera listening"/.exec(output.slice(-4000));

@@ -83,7 +83,21 @@ export async function createTestDatabase(kind: StoreKind): Promise<TestDatabase>
     dataDir,
     databaseUrl: url.toString(),
     drop: async () => {
-      await withAdmin((c) => c.query(`drop database if exists ${name} with (force)`));
+      await withAdmin(async (c) => {
+        // Connections that were just closed may still be on their way out. Forcing the drop at once
+        // would terminate them, and a pg client whose pool already let go of it turns that into an
+        // uncaught error in the test process; so wait for them first, force only as a last resort.
+        for (let attempt = 0; attempt < 50; attempt++) {
+          try {
+            await c.query(`drop database if exists ${name}`);
+            return;
+          } catch (err) {
+            if ((err as { code?: string }).code !== '55006') throw err; // object_in_use
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        }
+        await c.query(`drop database if exists ${name} with (force)`);
+      });
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -134,6 +134,21 @@ forEachStore('POST /api/v1/token', (kind) => {
       assert.equal(res.status, 401, action);
       assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer /);
     }
+    const store = openDirect(server.db);
+    try {
+      const refusals = await store.db
+        .selectFrom('audit_events')
+        .select(['reason', 'resource_name'])
+        .where('action', '=', 'authenticate')
+        .execute();
+      assert.deepEqual(
+        refusals.map((r) => r.reason),
+        ['TOKEN_REVOKED', 'TOKEN_REVOKED', 'TOKEN_REVOKED'],
+      );
+      assert.equal(refusals[0]?.resource_name, 'GET /api/v1/authorization/roles');
+    } finally {
+      await store.close();
+    }
   });
 
   it('answers malformed requests with 400/413 and a Run:ai error body naming the problem', async () => {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { ScopeRef } from '@tessera/guard';
 import type { Kysely } from 'kysely';
 import { hasPermission, requirePermission, type Principal } from '../../auth/principal.js';
@@ -9,6 +10,7 @@ import { principalOf } from '../../http/authenticated.js';
 import { ancestryOf } from '../../scopes/ancestry.js';
 import type { Database } from '../../store/schema.js';
 import { auditContext } from '../audit-actor.js';
+import { filterWhere, parseFilters, sortColumn, type FieldSpec } from '../list-query.js';
 import { errorResponses } from '../schemas.js';
 import { authorizeGrant, insertRule, type NewRule } from './grant.js';
 import { presentRule, presentRules } from './present.js';
@@ -21,6 +23,17 @@ import {
 } from './schemas.js';
 
 const tags = ['Access rules'];
+
+/** The spec's access-rule `filterBy` / `sortBy` fields that are stored columns. */
+const RULE_FIELDS: Record<string, FieldSpec> = {
+  subjectId: { column: 'subject_id', kind: 'text' },
+  subjectType: { column: 'subject_type', kind: 'text' },
+  roleId: { column: 'role_id', kind: 'number' },
+  scopeId: { column: 'scope_id', kind: 'text' },
+  scopeType: { column: 'scope_type', kind: 'text' },
+  createdBy: { column: 'created_by', kind: 'text' },
+  createdAt: { column: 'created_at', kind: 'instant' },
+};
 
 /** `/api/v1/authorization/access-rules`: who holds which role where. */
 export function accessRuleRoutes(ctx: Context): FastifyPluginAsyncTypebox {
@@ -86,7 +99,13 @@ export function accessRuleRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         if (q.scopeType) query = query.where('scope_type', '=', q.scopeType);
         if (q.scopeId) query = query.where('scope_id', '=', q.scopeId);
         if (q.roleId) query = query.where('role_id', '=', q.roleId);
-        const rows = await query.orderBy('id').execute();
+        if (q.subjectId) query = query.where('subject_id', '=', q.subjectId);
+        query = query.where(await filterWhere(ctx.store, parseFilters(q.filterBy, RULE_FIELDS), RULE_FIELDS));
+        const sort = sortColumn(q.sortBy, RULE_FIELDS, 'id') as 'id';
+        const rows = await query
+          .orderBy(sort, q.sortOrder ?? 'asc')
+          .orderBy('id')
+          .execute();
         const visible = await filterReadable(db, principal, rows);
         const page = visible.slice(q.offset, q.offset + q.limit);
         return {
@@ -121,12 +140,12 @@ export function accessRuleRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           tags,
           operationId: 'delete_access_rule',
           params: AccessRuleIdParams,
-          response: { 200: AccessRule, ...errorResponses(401, 403, 404) },
+          response: { 204: Type.Null(), ...errorResponses(401, 403, 404) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const principal = principalOf(request);
-        const row = await db.transaction().execute(async (trx) => {
+        await db.transaction().execute(async (trx) => {
           const found = await findRule(trx, principal, request.params.accessRuleId, 'delete');
           await trx.deleteFrom('access_rules').where('id', '=', found.id).execute();
           await recordAudit(trx, {
@@ -139,9 +158,8 @@ export function accessRuleRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             },
             result: 'success',
           });
-          return found;
         });
-        return presentRule(db, row);
+        return reply.code(204).send(null);
       },
     );
   };
@@ -164,7 +182,7 @@ async function findRule(db: Kysely<Database>, principal: Principal, id: number, 
   return row;
 }
 
-async function filterReadable<T extends { scope_type: ScopeRef['type']; scope_id: string }>(
+export async function filterReadable<T extends { scope_type: ScopeRef['type']; scope_id: string }>(
   db: Kysely<Database>,
   principal: Principal,
   rows: T[],
@@ -206,6 +224,13 @@ async function requireSubjectExists(db: Kysely<Database>, tenantId: number, rule
       .executeTakeFirst();
     if (!user) throw invalidField('subjectId', `user ${rule.subjectId.slice(0, 64)} does not exist`);
   } else if (rule.subjectType === 'service-account') {
-    throw invalidField('subjectType', 'service accounts are not available yet; use "app"');
+    const account = await db
+      .selectFrom('service_accounts')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', rule.subjectId)
+      .executeTakeFirst();
+    if (!account)
+      throw invalidField('subjectId', `service account ${rule.subjectId.slice(0, 64)} does not exist`);
   }
 }

@@ -54,6 +54,10 @@ export const AccessRuleListQuery = Type.Object({
   scopeType: Type.Optional(ScopeType),
   scopeId: Type.Optional(Type.String({ maxLength: 64 })),
   roleId: Type.Optional(Type.Integer({ minimum: 1 })),
+  subjectId: Type.Optional(Type.String({ maxLength: 320 })),
+  filterBy: Type.Optional(Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 32 })),
+  sortBy: Type.Optional(Type.String({ maxLength: 64 })),
+  sortOrder: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
   offset: Type.Integer({ minimum: 0, default: 0 }),
 });

@@ -8,6 +8,8 @@ import { tenantScope } from '../../scopes/ancestry.js';
 import { authorizeGrant, insertRule } from '../access-rules/grant.js';
 import { auditContext } from '../audit-actor.js';
 import { errorResponses } from '../schemas.js';
+import { rotateSecret } from '../../credentials/rotation.js';
+import { RotationQuery, rotationOptions } from '../../credentials/rotation-query.js';
 import { findApp, insertApp, replaceSecret, toApplication } from './repository.js';
 import {
   AppIdParams,
@@ -187,15 +189,22 @@ export function appRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           tags,
           operationId: 'regenerate_application_secret',
           params: AppIdParams,
-          response: { 200: SecretResponse, ...errorResponses(401, 403, 404) },
+          querystring: RotationQuery,
+          response: { 200: SecretResponse, ...errorResponses(400, 401, 403, 404) },
         },
       },
       async (request, reply) => {
         const principal = principalOf(request);
         requirePermission(principal, 'apps', 'update', [tenantScope(principal.tenantId)]);
+        const options = await rotationOptions(db, principal.tenantId, request.query);
         const secret = await db.transaction().execute(async (trx) => {
           const row = await findApp(trx, principal.tenantId, request.params.appId);
-          const fresh = await replaceSecret(trx, ctx.master.pepper, principal.tenantId, row.id);
+          // Overlap 0 (the default): the old secret and its tokens stop at once. Otherwise both
+          // secrets work until the overlap ends.
+          const fresh =
+            options.overlapSec === 0 && options.expiresInSec === undefined
+              ? await replaceSecret(trx, ctx.master.pepper, principal.tenantId, row.id)
+              : await rotateSecret(trx, ctx.master.pepper, principal.tenantId, 'app', row.id, options);
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'regenerate-secret',

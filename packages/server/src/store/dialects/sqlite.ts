@@ -1,7 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { SqliteDialect } from 'kysely';
+import { SqliteDialect, type SqliteDatabase } from 'kysely';
+
+/** Prepared statements kept per distinct SQL text; queries with `in (...)` lists make more texts. */
+const STATEMENT_CACHE_SIZE = 1000;
+
+/** How often `PRAGMA optimize` refreshes statistics that went stale (it is a no-op otherwise). */
+const OPTIMIZE_EVERY_MS = 10 * 60_000;
 
 /**
  * The embedded store: one SQLite file in the data dir, WAL mode so readers never wait for the writer.
@@ -19,5 +25,39 @@ export function sqliteDialect(dataDir: string): SqliteDialect {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  return new SqliteDialect({ database });
+  // Keep the planner's statistics current (SQLite's advice for long-lived connections): without them
+  // it walks a 100,000-row index instead of looking up the few rows a search matched.
+  database.pragma('optimize = 0x10002');
+  const optimizer = setInterval(() => {
+    try {
+      if (database.open) database.pragma('optimize');
+      else clearInterval(optimizer);
+    } catch {
+      clearInterval(optimizer);
+    }
+  }, OPTIMIZE_EVERY_MS);
+  optimizer.unref();
+  return new SqliteDialect({ database: withStatementCache(database) });
+}
+
+/**
+ * Kysely prepares every query anew; preparing was the largest single cost of a token request in
+ * the benchmark (bench/README.md). Kysely runs one query at a time on this connection, and
+ * better-sqlite3 re-prepares a cached statement by itself after a schema change, so reusing the
+ * statement for the same SQL text is safe.
+ */
+function withStatementCache(database: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare: (sql) => {
+      let statement = cache.get(sql);
+      if (!statement) {
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+        statement = database.prepare(sql);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }

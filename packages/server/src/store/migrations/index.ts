@@ -1,6 +1,8 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from '../dialect.js';
 import { init } from './0001-init.js';
+import { admin } from './0002-admin.js';
+import { oauth } from './0003-oauth.js';
 
 /**
  * The one migration set, in order. Each migration receives the dialect so that it can pick a column
@@ -11,6 +13,8 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     async getMigrations(): Promise<Record<string, Migration>> {
       return {
         '0001-init': init(dialect),
+        '0002-admin': admin(dialect),
+        '0003-oauth': oauth(dialect),
       };
     },
   };

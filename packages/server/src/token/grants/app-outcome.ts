@@ -25,12 +25,9 @@ export function appGrantOutcome(
     ok: true,
     subject: { id: app.id, type: 'app', tenantId: app.tenant_id, clientId: app.client_id },
     subjectName: app.name,
-    touch: async () => {
-      await ctx.store.db
-        .updateTable('applications')
-        .set({ last_login: Date.now() })
-        .where('id', '=', app.id)
-        .execute();
+    lastLogin: { table: 'applications', id: app.id },
+    touch: async (db) => {
+      await db.updateTable('applications').set({ last_login: Date.now() }).where('id', '=', app.id).execute();
     },
   };
 }

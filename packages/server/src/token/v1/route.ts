@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { recordAudit } from '../../audit/audit-log.js';
-import { DEFAULT_TENANT_ID } from '../../bootstrap/bootstrap.js';
 import type { Context } from '../../context.js';
 import { TesseraError } from '../../errors/registry.js';
+import { resolveTenant } from '../../tenancy/resolve.js';
 import type { GrantHandler } from '../grant.js';
 import { appTokenGrant } from '../grants/app-token.js';
 import { clientCredentialsGrant } from '../grants/client-credentials.js';
+import { exchangeTokenGrant } from '../grants/exchange-token.js';
 import { passwordGrant } from '../grants/password.js';
-import { mintAccessToken } from '../mint.js';
+import { refreshTokenGrant } from '../grants/refresh-token.js';
+import { completeGrant } from '../complete.js';
 import { normalizeTokenFields, requireField } from '../request-fields.js';
 
 /** The grants `POST /api/v1/token` serves, by `grantType`. */
@@ -15,6 +16,8 @@ const GRANTS: Record<string, GrantHandler> = {
   app_token: appTokenGrant,
   client_credentials: clientCredentialsGrant,
   password: passwordGrant,
+  refresh_token: refreshTokenGrant,
+  exchange_token: exchangeTokenGrant,
 };
 
 /** Largest token request body; a token request is a few hundred bytes. */
@@ -49,39 +52,16 @@ export function registerTokenV1(app: FastifyInstance, ctx: Context): void {
           },
         );
       }
-      const tenantId = DEFAULT_TENANT_ID;
-      const outcome = await grant(ctx, { fields, tenantId, sourceIp: request.ip });
-      if (!outcome.ok) {
-        await recordAudit(ctx.store.db, {
-          tenantId,
-          actor: { type: outcome.subjectType, id: outcome.subjectId, name: outcome.subjectName },
-          action: 'token.grant',
-          resource: { type: 'token', name: grantType },
-          result: 'failure',
-          reason: outcome.reason,
-          sourceIp: request.ip,
-        });
-        throw new TesseraError('INVALID_CREDENTIALS');
-      }
-      const minted = await mintAccessToken(
-        ctx.keys,
-        { issuer: ctx.issuer(), audience: ctx.config.tokenAudience, ttlSec: ctx.config.accessTokenTtlSec },
-        outcome.subject,
-      );
-      await Promise.all([
-        outcome.touch(),
-        recordAudit(ctx.store.db, {
-          tenantId,
-          actor: { type: outcome.subject.type, id: outcome.subject.id, name: outcome.subjectName },
-          action: 'token.grant',
-          resource: { type: 'token', id: minted.jti, name: grantType },
-          result: 'success',
-          sourceIp: request.ip,
-        }),
-      ]);
-      return reply
-        .header('Cache-Control', 'no-store')
-        .send({ accessToken: minted.token, expiresIn: minted.expiresIn });
+      const tenantId = await resolveTenant(ctx.store.db, request.headers.host);
+      const outcome = await grant(ctx, { fields, tenantId, sourceIp: request.ip, issuer: ctx.issuer() });
+      const tokens = await completeGrant(ctx, { tenantId, grantType, sourceIp: request.ip }, outcome);
+      if (!tokens) throw new TesseraError('INVALID_CREDENTIALS');
+      return reply.header('Cache-Control', 'no-store').send({
+        accessToken: tokens.accessToken,
+        expiresIn: tokens.expiresIn,
+        ...(tokens.idToken ? { idToken: tokens.idToken } : {}),
+        ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+      });
     },
   );
 }

@@ -1,0 +1,86 @@
+import autocannon from 'autocannon';
+import { cpuSeconds, rssMb } from './proc.js';
+
+/** One request the load generator sends; `next` picks a fresh body per request when given. */
+export interface RequestShape {
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Called for every request: returns its body (e.g. a random application's credentials). */
+  next?: () => string;
+}
+
+/** What one measured run yields. Latencies in milliseconds; CPU as cores used (1 = one core). */
+export interface Measurement {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  /** Socket errors, timeouts and responses other than the expected status, added up. */
+  errors: number;
+  loadgenCpu: number;
+  serverCpu?: number;
+  peakRssMb?: number;
+}
+
+/**
+ * Drives `url` with autocannon for `durationSec` and measures the load generator's own CPU and the
+ * server process's CPU and peak RSS (sampled every 100 ms). `rate` caps the overall request rate.
+ *
+ * @example
+ * ```ts
+ * const m = await measure('http://127.0.0.1:8080', { method: 'GET', path: '/healthz' }, { durationSec: 5, connections: 16 })
+ * ```
+ */
+export async function measure(
+  url: string,
+  shape: RequestShape,
+  options: {
+    durationSec: number;
+    connections: number;
+    rate?: number;
+    serverPid?: number;
+    expectStatus?: number;
+  },
+): Promise<Measurement> {
+  const pid = options.serverPid;
+  let peakRss = pid ? rssMb(pid) : 0;
+  const sampler = pid ? setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 100) : undefined;
+  const serverCpuStart = pid ? cpuSeconds(pid) : 0;
+  const cpuStart = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  const expect = options.expectStatus ?? 200;
+  let unexpected = 0;
+  const next = shape.next;
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    duration: options.durationSec,
+    ...(options.rate ? { overallRate: options.rate } : {}),
+    requests: [
+      {
+        method: shape.method,
+        path: shape.path,
+        headers: shape.headers,
+        body: shape.body,
+        ...(next ? { setupRequest: (req: Record<string, unknown>) => ({ ...req, body: next() }) } : {}),
+        onResponse: (status: number) => {
+          if (status !== expect) unexpected += 1;
+        },
+      },
+    ],
+  } as autocannon.Options);
+  const wallSec = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuStart);
+  if (sampler) clearInterval(sampler);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts + unexpected,
+    loadgenCpu: (cpu.user + cpu.system) / 1e6 / wallSec,
+    ...(pid ? { serverCpu: (cpuSeconds(pid) - serverCpuStart) / wallSec, peakRssMb: peakRss } : {}),
+  };
+}

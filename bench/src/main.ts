@@ -1,0 +1,43 @@
+// npm run bench [-- --quick ...]: starts everything on loopback, runs every scenario, prints a
+// Markdown table and writes bench/results/latest.json. See bench/README.md.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname } from 'node:path';
+import { parseOptions } from './options.js';
+import { evaluate, markdown } from './report.js';
+import { runScenarios } from './run.js';
+import { allScenarios } from './scenarios/index.js';
+
+const options = parseOptions(process.argv.slice(2), process.env);
+const startedAt = new Date();
+const loadavgAtStart = loadavg();
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+log(
+  `${options.quick ? 'quick' : 'full'} run: ${options.durationSec} s per scenario after ${options.warmupSec} s warm-up, ` +
+    `${options.connections} connections, server from ${options.server}`,
+);
+const results = await runScenarios(options, allScenarios(options), log);
+const verdict = evaluate(options, results);
+const report = {
+  startedAt: startedAt.toISOString(),
+  finishedAt: new Date().toISOString(),
+  elapsedSec: (Date.now() - startedAt.getTime()) / 1000,
+  machine: {
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    loadavgAtStart,
+    loadavgAtEnd: loadavg(),
+  },
+  options,
+  scenarios: results,
+  ...verdict,
+};
+mkdirSync(dirname(options.out), { recursive: true });
+writeFileSync(options.out, JSON.stringify(report, null, 2) + '\n');
+process.stdout.write(markdown(results, verdict) + '\n');
+process.stdout.write(
+  `\n${report.machine.cpus} CPUs (${report.machine.cpuModel}), Node ${process.version}; load average ` +
+    `${loadavgAtStart[0]?.toFixed(1)} at start, ${report.machine.loadavgAtEnd[0]?.toFixed(1)} at end (other work on the machine shows here).\n`,
+);
+log(`wrote ${options.out} after ${report.elapsedSec.toFixed(0)} s`);

@@ -1,0 +1,131 @@
+import { connect, type Socket } from 'node:net';
+import type { RequestShape } from './load.js';
+
+/** Latency of requests sent at a steady rate. Milliseconds. */
+export interface PacedMeasurement {
+  rate: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  errors: number;
+}
+
+interface Conn {
+  socket: Socket;
+  buffer: Buffer;
+  /** When the request now on this socket was due (latency counts from then). */
+  dueAt: number;
+  busy: boolean;
+}
+
+/**
+ * Sends requests at a steady `rate`, evenly spaced and open loop (a request that finds every socket
+ * busy waits in a queue and its latency counts from when it was due), over `connections` keep-alive
+ * sockets, for `durationSec`. autocannon's own rate limit sends each second's quota in a burst and
+ * then corrects for coordinated omission as if every request were late, so latency "at half the
+ * maximum rate" is measured with this small raw-socket client instead (HTTP/1.1, Content-Length
+ * responses only: anything else counts as an error).
+ *
+ * @example
+ * ```ts
+ * const m = await measurePaced('http://127.0.0.1:8080', { method: 'GET', path: '/healthz' }, { rate: 500, durationSec: 5, connections: 16 })
+ * ```
+ */
+export async function measurePaced(
+  url: string,
+  shape: RequestShape,
+  options: { rate: number; durationSec: number; connections: number; expectStatus?: number },
+): Promise<PacedMeasurement> {
+  const target = new URL(url);
+  const expect = options.expectStatus ?? 200;
+  const latencies: number[] = [];
+  let errors = 0;
+  const queue: number[] = [];
+  const head = (body: string | undefined) =>
+    `${shape.method} ${shape.path} HTTP/1.1\r\nhost: ${target.host}\r\nconnection: keep-alive\r\n` +
+    Object.entries(shape.headers ?? {})
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('') +
+    (body !== undefined ? `content-length: ${Buffer.byteLength(body)}\r\n` : '') +
+    '\r\n' +
+    (body ?? '');
+
+  const conns: Conn[] = await Promise.all(
+    Array.from(
+      { length: options.connections },
+      () =>
+        new Promise<Conn>((resolve, reject) => {
+          const socket = connect(Number(target.port), target.hostname, () =>
+            resolve({ socket, buffer: Buffer.alloc(0), dueAt: 0, busy: false }),
+          );
+          socket.setNoDelay(true);
+          socket.once('error', reject);
+        }),
+    ),
+  );
+  const dispatch = (conn: Conn) => {
+    const due = queue.shift();
+    if (due === undefined) return void (conn.busy = false);
+    conn.busy = true;
+    conn.dueAt = due;
+    conn.socket.write(head(shape.next ? shape.next() : shape.body));
+  };
+  for (const conn of conns) {
+    conn.socket.on('error', () => (errors += 1));
+    conn.socket.on('data', (chunk: Buffer) => {
+      conn.buffer = conn.buffer.length ? Buffer.concat([conn.buffer, chunk]) : chunk;
+      const headerEnd = conn.buffer.indexOf('\r\n\r\n');
+      if (headerEnd < 0) return;
+      const headers = conn.buffer.subarray(0, headerEnd).toString('latin1');
+      const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(headers)?.[1] ?? NaN);
+      if (Number.isNaN(length)) {
+        errors += 1;
+        conn.buffer = Buffer.alloc(0);
+        return dispatch(conn);
+      }
+      if (conn.buffer.length < headerEnd + 4 + length) return;
+      latencies.push(performance.now() - conn.dueAt);
+      if (Number(headers.slice(9, 12)) !== expect) errors += 1;
+      conn.buffer = conn.buffer.subarray(headerEnd + 4 + length);
+      dispatch(conn);
+    });
+  }
+
+  const start = performance.now();
+  const end = start + options.durationSec * 1000;
+  let scheduled = 0;
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const now = performance.now();
+      const due = Math.floor(((Math.min(now, end) - start) / 1000) * options.rate);
+      while (scheduled < due) {
+        scheduled += 1;
+        queue.push(start + (scheduled * 1000) / options.rate);
+      }
+      for (const conn of conns) if (!conn.busy && queue.length) dispatch(conn);
+      if (now >= end && queue.length === 0 && conns.every((c) => !c.busy)) {
+        clearInterval(tick);
+        resolve();
+      }
+      // Bounded: stop waiting for stragglers 10 s after the end.
+      if (now >= end + 10_000) {
+        errors += queue.length + conns.filter((c) => c.busy).length;
+        clearInterval(tick);
+        resolve();
+      }
+    }, 1);
+  });
+  const wall = (performance.now() - start) / 1000;
+  for (const conn of conns) conn.socket.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return {
+    rate: options.rate,
+    rps: latencies.length / wall,
+    p50: at(0.5),
+    p99: at(0.99),
+    requests: latencies.length,
+    errors,
+  };
+}

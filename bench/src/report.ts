@@ -1,0 +1,146 @@
+import type { BenchOptions } from './options.js';
+import type { ScenarioResult } from './run.js';
+import { appTokenId } from './scenarios/app-token.js';
+
+/** A ratio of two figures measured in the same run, against the issue's target. */
+export interface Ratio {
+  name: string;
+  value: number | null;
+  /**
+   * The same ratio of requests per CPU-second of each server process: robust when other work on the
+   * machine takes CPU from one side and not the other during the run.
+   */
+  perCpu: number | null;
+  /** `>= target` passes. */
+  target: number;
+  met: boolean | null;
+}
+
+/** An absolute bound from the issue (latency at half rate, errors, memory). */
+export interface Check {
+  name: string;
+  value: number | null;
+  limit: string;
+  met: boolean | null;
+}
+
+/**
+ * The issue's targets as ratios and checks over one run's results. A figure that was not measured
+ * gives `value: null, met: null`.
+ *
+ * @example
+ * ```ts
+ * const { ratios, checks } = evaluate(options, results)
+ * ```
+ */
+export function evaluate(
+  options: BenchOptions,
+  results: readonly ScenarioResult[],
+): { ratios: Ratio[]; checks: Check[] } {
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const rps = (id: string) => {
+    const r = byId.get(id);
+    return r?.available && r.rps !== undefined ? r.rps : undefined;
+  };
+  const perCpu = (id: string) => {
+    const r = byId.get(id);
+    return r?.available && r.rps !== undefined && r.serverCpu ? r.rps / r.serverCpu : undefined;
+  };
+  const ratio = (name: string, num: string, den: string, target: number): Ratio => {
+    const a = rps(num);
+    const b = rps(den);
+    const ca = perCpu(num);
+    const cb = perCpu(den);
+    const cpu = ca !== undefined && cb !== undefined ? ca / cb : null;
+    if (a === undefined || b === undefined || b === 0)
+      return { name, value: null, perCpu: cpu, target, met: null };
+    return { name, value: a / b, perCpu: cpu, target, met: a / b >= target };
+  };
+  const ratios: Ratio[] = [];
+  const checks: Check[] = [];
+  const [base, ...more] = options.appCounts;
+  for (const store of options.stores) {
+    if (base === undefined) break;
+    const tokenId = appTokenId(store, base);
+    ratios.push(ratio(`app_token ${store} ${base} apps / limit`, tokenId, 'limit', 0.6));
+    ratios.push(ratio(`app_token ${store} ${base} apps / oidc-provider`, tokenId, 'peer', 1.5));
+    for (const n of more)
+      ratios.push(ratio(`app_token ${store} ${n} apps / ${base} apps`, appTokenId(store, n), tokenId, 0.9));
+  }
+  ratios.push(ratio('password grant / bare argon2id', 'v1.password', 'argon2id.bare', 0.9));
+
+  for (const r of results) {
+    if (!r.available) continue;
+    if (r.id.startsWith('v1.app_token.')) {
+      const p99 = r.half?.p99 ?? null;
+      checks.push({
+        name: `${r.id} p99 at half rate (ms)`,
+        value: p99,
+        limit: '<= 10',
+        met: p99 === null ? null : p99 <= 10,
+      });
+    }
+    checks.push({ name: `${r.id} errors`, value: r.errors ?? null, limit: '= 0', met: r.errors === 0 });
+  }
+  const tessera = results.filter((r) => r.available && r.target.startsWith('tessera/'));
+  const idle = tessera.map((r) => r.idleRssMb ?? 0);
+  const peak = tessera.filter((r) => r.id.startsWith('v1.app_token.')).map((r) => r.peakRssMb ?? 0);
+  if (idle.length) {
+    const v = Math.max(...idle);
+    checks.push({ name: 'Tessera idle RSS (MB, worst target)', value: v, limit: '<= 150', met: v <= 150 });
+  }
+  if (peak.length) {
+    const v = Math.max(...peak);
+    checks.push({
+      name: 'Tessera RSS under token load (MB, peak)',
+      value: v,
+      limit: '<= 300',
+      met: v <= 300,
+    });
+  }
+  return { ratios, checks };
+}
+
+const num = (v: number | undefined | null, digits = 0) =>
+  v === undefined || v === null ? '—' : v.toFixed(digits);
+const mark = (met: boolean | null) => (met === null ? 'n/a' : met ? 'yes' : '**no**');
+
+/**
+ * The results as Markdown: the scenario table, then the ratios and checks against the targets.
+ *
+ * @example
+ * ```ts
+ * console.log(markdown(results, evaluate(options, results)))
+ * ```
+ */
+export function markdown(
+  results: readonly ScenarioResult[],
+  verdict: { ratios: Ratio[]; checks: Check[] },
+): string {
+  const lines = [
+    '| Scenario | conns | req/s | p50 ms | p99 ms | errors | p99 ms at ½ rate | server CPU | req per server CPU-s | load-gen CPU | RSS idle / peak MB |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of results) {
+    if (!r.available) {
+      lines.push(`| ${r.label} | | not available: ${r.reason ?? ''} | | | | | | | | |`);
+      continue;
+    }
+    const half = r.half ? `${num(r.half.p99, 1)} (at ${r.half.rate}/s)` : '—';
+    const rss = r.idleRssMb ? `${num(r.idleRssMb)} / ${num(r.peakRssMb)}` : '—';
+    lines.push(
+      `| ${r.label} | ${r.connections} | ${num(r.rps)} | ${num(r.p50, 1)} | ${num(r.p99, 1)} | ${r.errors ?? '—'} | ${half} | ${num(r.serverCpu, 2)} | ${r.serverCpu && r.rps ? num(r.rps / r.serverCpu) : '—'} | ${num(r.loadgenCpu, 2)} | ${rss} |`,
+    );
+  }
+  lines.push(
+    '',
+    '| Ratio (same run) | req/s ratio | per server CPU-s | target (req/s) | met |',
+    '|---|---:|---:|---:|---|',
+  );
+  for (const r of verdict.ratios)
+    lines.push(`| ${r.name} | ${num(r.value, 2)} | ${num(r.perCpu, 2)} | ≥ ${r.target} | ${mark(r.met)} |`);
+  lines.push('', '| Check | value | limit | met |', '|---|---:|---|---|');
+  for (const c of verdict.checks)
+    lines.push(`| ${c.name} | ${num(c.value, 1)} | ${c.limit} | ${mark(c.met)} |`);
+  return lines.join('\n');
+}

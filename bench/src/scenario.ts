@@ -1,0 +1,49 @@
+import type { Measurement, RequestShape } from './load.js';
+import type { TesseraTarget } from './targets/tessera.js';
+
+/** What a scenario runs against; the harness starts each once and shares it between scenarios. */
+export type Target =
+  | { kind: 'tessera'; tessera: TesseraTarget }
+  | { kind: 'child'; url: string; pid: number; idleRssMb: number }
+  | { kind: 'none' };
+
+/** Load over HTTP against the target, or work measured in the harness process itself. */
+export type Workload =
+  | { kind: 'http'; shape: RequestShape; expectStatus?: number }
+  | { kind: 'local'; run: (durationSec: number) => Promise<Omit<Measurement, 'loadgenCpu'>> };
+
+/** A scenario that could not run here, and why (shown in the table as "not available"). */
+export interface Unavailable {
+  unavailable: string;
+}
+
+/**
+ * One row of the table. Add a scenario by writing a file in `scenarios/` that exports one of these
+ * and listing it in `scenarios/index.ts`. `prepare` probes the target and returns
+ * {@link Unavailable} when the endpoint does not exist: scenarios are never faked.
+ *
+ * @example
+ * ```ts
+ * export const healthz: Scenario = {
+ *   id: 'healthz', label: 'GET /healthz', target: 'tessera/sqlite/10',
+ *   prepare: async () => ({ kind: 'http', shape: { method: 'GET', path: '/healthz' } }),
+ * }
+ * ```
+ */
+export interface Scenario {
+  /** Unique, stable: the JSON key and what `--only` matches. */
+  id: string;
+  label: string;
+  /** `tessera/<store>/<apps>`, `limit`, `peer` or `none`. */
+  target: string;
+  /** Connections for this scenario (default: the run's). */
+  connections?: number;
+  /** Also measure latency at half of the maximum rate just measured. */
+  halfRate?: boolean;
+  prepare(target: Target): Promise<Workload | Unavailable>;
+}
+
+/** A random element; the load generator calls it per request. */
+export function pick<T>(items: readonly T[]): T {
+  return items[Math.floor(Math.random() * items.length)] as T;
+}

@@ -1,0 +1,30 @@
+import type { BenchOptions } from '../options.js';
+import type { Scenario } from '../scenario.js';
+import { adminGetScenario } from './admin-get.js';
+import { appTokenScenarios } from './app-token.js';
+import { argon2BareScenario } from './argon2-bare.js';
+import { guardScenario } from './guard.js';
+import { introspectionScenario } from './introspection.js';
+import { limitScenario } from './limit.js';
+import { passwordScenario } from './password.js';
+import { peerScenario } from './peer.js';
+import { v2TokenScenario } from './v2-token.js';
+
+/**
+ * Every scenario of a run, in order. Scenarios sharing a target run back to back on one instance.
+ * The secondary scenarios run on the baseline target (first store, first application count).
+ */
+export function allScenarios(options: BenchOptions): Scenario[] {
+  const baseline = `tessera/${options.stores[0] ?? 'sqlite'}/${options.appCounts[0] ?? 10}`;
+  return [
+    limitScenario,
+    peerScenario,
+    ...appTokenScenarios(options),
+    v2TokenScenario(baseline),
+    introspectionScenario(baseline),
+    adminGetScenario(baseline),
+    passwordScenario(baseline),
+    argon2BareScenario,
+    guardScenario(baseline),
+  ];
+}

@@ -1,0 +1,26 @@
+import { pick, type Scenario } from '../scenario.js';
+
+/** Bodies shaped like the seed's request; the limit server parses them but checks nothing. */
+const BODIES = Array.from({ length: 10 }, (_, i) =>
+  JSON.stringify({ grantType: 'app_token', AppId: `bench-app-${i}`, AppSecret: `not-checked-${i}` }),
+);
+
+/**
+ * The physical limit: bare node:http + jose signing the same ES256 token from the same body
+ * (`servers/limit-server.ts`).
+ */
+export const limitScenario: Scenario = {
+  id: 'limit',
+  label: 'limit: node:http + jose ES256',
+  target: 'limit',
+  halfRate: true,
+  prepare: async () => ({
+    kind: 'http',
+    shape: {
+      method: 'POST',
+      path: '/api/v1/token',
+      headers: { 'content-type': 'application/json', accept: '*/*' },
+      next: () => pick(BODIES),
+    },
+  }),
+};

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { deriveMasterKey } from '../../../packages/server/src/crypto/master-key.js';
+import type { BenchOptions } from '../options.js';
+import { freePort, rssMb, startChild } from '../proc.js';
+import { seedApps, type SeededApp } from './seed.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+export const ADMIN_EMAIL = 'bench-admin@example.com';
+export const ADMIN_PASSWORD = 'bench-admin-password-1';
+
+/** A running Tessera control plane on a fresh store, seeded with applications. */
+export interface TesseraTarget {
+  url: string;
+  pid: number;
+  store: 'sqlite' | 'postgres';
+  apps: SeededApp[];
+  /** RSS after start and seeding, before any load. */
+  idleRssMb: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real server (built `dist/main.js`, or `src/main.ts` through tsx) as a child process on
+ * loopback, with a fresh data dir and, for PostgreSQL, a fresh database; then seeds `appCount`
+ * applications. Logging stays at the shipped default (`info`), written to a file in the data dir.
+ *
+ * @example
+ * ```ts
+ * const t = await startTessera(options, 'sqlite', 10)
+ * ```
+ */
+export async function startTessera(
+  options: BenchOptions,
+  store: 'sqlite' | 'postgres',
+  appCount: number,
+): Promise<TesseraTarget> {
+  const dataDir = mkdtempSync(join(tmpdir(), `tessera-bench-${store}-`));
+  const root = randomBytes(32);
+  let databaseUrl: string | undefined;
+  let dropDatabase = async () => {};
+  if (store === 'postgres') {
+    const name = `tessera_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
+    await admin(options.postgresUrl, `create database ${name}`);
+    const url = new URL(options.postgresUrl);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    dropDatabase = () => admin(options.postgresUrl, `drop database if exists ${name} with (force)`);
+  }
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
+  const args =
+    options.server === 'dist'
+      ? [...profile, options.serverMain ?? join(REPO, 'packages/server/dist/main.js')]
+      : [
+          ...profile,
+          '--conditions=tessera-source',
+          '--import',
+          'tsx',
+          join(REPO, 'packages/server/src/main.ts'),
+        ];
+  const child = await startChild(
+    args,
+    {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      TESSERA_DATA_DIR: dataDir,
+      TESSERA_MASTER_KEY: root.toString('base64'),
+      TESSERA_ADMIN_EMAIL: ADMIN_EMAIL,
+      TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      NODE_ENV: 'production',
+      TESSERA_LOG_LEVEL: options.logLevel,
+      ...(databaseUrl ? { TESSERA_DATABASE_URL: databaseUrl } : {}),
+    },
+    url,
+    '/readyz',
+    join(dataDir, 'server.log'),
+    REPO,
+  );
+  try {
+    const pepper = deriveMasterKey(root).pepper;
+    const apps = await seedApps(
+      databaseUrl ? { kind: 'postgres', databaseUrl } : { kind: 'sqlite', dataDir },
+      pepper,
+      appCount,
+    );
+    return {
+      url,
+      pid: child.pid,
+      store,
+      apps,
+      idleRssMb: rssMb(child.pid),
+      stop: async () => {
+        await child.stop();
+        await dropDatabase();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await child.stop();
+    await dropDatabase();
+    throw err;
+  }
+}
+
+async function admin(connectionString: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseOptions } from '../src/options.js';
+
+describe('bench options', () => {
+  it('defaults to the full run: both stores, 10 and 100,000 applications, built server', () => {
+    const o = parseOptions([]);
+    assert.equal(o.quick, false);
+    assert.deepEqual(o.appCounts, [10, 100_000]);
+    assert.deepEqual(o.stores, ['sqlite', 'postgres']);
+    assert.equal(o.server, 'dist');
+    assert.match(o.out, /bench\/results\/latest\.json$/);
+  });
+
+  it('--quick shortens every run and skips the 100,000-application store', () => {
+    const o = parseOptions(['--quick']);
+    assert.ok(o.durationSec < parseOptions([]).durationSec);
+    assert.deepEqual(o.appCounts, [10]);
+  });
+
+  it('takes explicit values and rejects unknown or malformed arguments', () => {
+    const o = parseOptions(['--duration=1.5', '--stores=postgres', '--only=limit,peer', '--server=source']);
+    assert.equal(o.durationSec, 1.5);
+    assert.deepEqual(o.stores, ['postgres']);
+    assert.deepEqual(o.only, ['limit', 'peer']);
+    assert.equal(o.server, 'source');
+    assert.throws(() => parseOptions(['--nope']), /unknown option --nope/);
+    assert.throws(() => parseOptions(['quick']), /unknown argument/);
+    assert.throws(() => parseOptions(['--duration=0']), /--duration must be a positive number/);
+    assert.throws(() => parseOptions(['--stores=mysql']), /unknown store mysql/);
+  });
+
+  it('reads the PostgreSQL URL from BENCH_POSTGRES_URL', () => {
+    assert.equal(
+      parseOptions([], { BENCH_POSTGRES_URL: 'postgres://x@127.0.0.1/y' }).postgresUrl,
+      'postgres://x@127.0.0.1/y',
+    );
+  });
+});

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Runs the harness end to end as `npm run bench` would, only shorter; resolves with its output. */
+function runHarness(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+      cwd: REPO,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('bench harness, smoke run (no timing assertions)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-test-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it(
+    'runs every scenario end to end, prints the table and writes the JSON with 0 errors',
+    { timeout: 240_000 },
+    async () => {
+      const out = join(dir, 'latest.json');
+      // The server from src/ (tsx) so that the test needs no build; one connection-second per run.
+      const run = await runHarness([
+        '--quick',
+        '--duration=1',
+        '--warmup=0.2',
+        '--connections=4',
+        '--server=source',
+        `--out=${out}`,
+      ]);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /^\| Scenario \| conns \| req\/s \|/m);
+      assert.match(run.stdout, /\| Ratio \(same run\) \|/);
+
+      const report = JSON.parse(readFileSync(out, 'utf8')) as {
+        scenarios: Array<{
+          id: string;
+          available: boolean;
+          reason?: string;
+          requests?: number;
+          errors?: number;
+        }>;
+        ratios: Array<{ name: string; value: number | null }>;
+      };
+      const byId = new Map(report.scenarios.map((s) => [s.id, s]));
+      // The scenarios whose endpoints exist on every branch must have run.
+      for (const id of [
+        'limit',
+        'peer',
+        'v1.app_token.sqlite.10',
+        'v1.app_token.postgres.10',
+        'v1.admin_get',
+        'v1.password',
+        'argon2id.bare',
+      ]) {
+        const s = byId.get(id);
+        assert.ok(s?.available, `${id} did not run: ${s?.reason}`);
+      }
+      for (const s of report.scenarios) {
+        if (!s.available) {
+          assert.ok(s.reason, `${s.id} is unavailable without a reason`);
+          assert.match(run.stdout, /not available/);
+          continue;
+        }
+        assert.equal(s.errors, 0, `${s.id} had errors`);
+      }
+      // Requests still in flight when a run ends are not counted, and one argon2id verify can take
+      // longer than a second on a busy machine: only the token endpoints must have completed some.
+      for (const id of ['limit', 'v1.app_token.sqlite.10', 'v1.app_token.postgres.10'])
+        assert.ok((byId.get(id)?.requests ?? 0) > 0, `${id} completed no request`);
+      const limitRatio = report.ratios.find((r) => r.name === 'app_token sqlite 10 apps / limit');
+      assert.equal(typeof limitRatio?.value, 'number');
+    },
+  );
+});

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseOptions } from '../src/options.js';
+import { evaluate, markdown } from '../src/report.js';
+import type { ScenarioResult } from '../src/run.js';
+
+const row = (
+  id: string,
+  target: string,
+  rps: number,
+  extra: Partial<ScenarioResult> = {},
+): ScenarioResult => ({
+  id,
+  label: id,
+  target,
+  available: true,
+  connections: 16,
+  rps,
+  p50: 1,
+  p99: 2,
+  requests: rps * 10,
+  errors: 0,
+  ...extra,
+});
+
+describe('bench report', () => {
+  const options = parseOptions(['--stores=sqlite', '--apps=10,100000']);
+
+  it('computes the issue ratios from figures of the same run', () => {
+    const { ratios } = evaluate(options, [
+      row('limit', 'limit', 1000),
+      row('peer', 'peer', 400),
+      row('v1.app_token.sqlite.10', 'tessera/sqlite/10', 700),
+      row('v1.app_token.sqlite.100000', 'tessera/sqlite/100000', 560),
+      row('v1.password', 'tessera/sqlite/10', 9),
+      row('argon2id.bare', 'none', 10),
+    ]);
+    const get = (name: string) => ratios.find((r) => r.name === name);
+    assert.equal(get('app_token sqlite 10 apps / limit')?.value, 0.7);
+    assert.equal(get('app_token sqlite 10 apps / limit')?.met, true);
+    assert.equal(get('app_token sqlite 10 apps / oidc-provider')?.value, 1.75);
+    assert.equal(get('app_token sqlite 100000 apps / 10 apps')?.value, 0.8);
+    assert.equal(get('app_token sqlite 100000 apps / 10 apps')?.met, false);
+    assert.equal(get('password grant / bare argon2id')?.value, 0.9);
+  });
+
+  it('leaves a ratio unmeasured when a side is unavailable, and says so in the table', () => {
+    const results: ScenarioResult[] = [
+      row('limit', 'limit', 1000),
+      {
+        id: 'peer',
+        label: 'peer',
+        target: 'peer',
+        available: false,
+        reason: 'probe answered 404',
+        connections: 16,
+      },
+    ];
+    const verdict = evaluate(options, results);
+    const peerRatio = verdict.ratios.find((r) => r.name === 'app_token sqlite 10 apps / oidc-provider');
+    assert.deepEqual([peerRatio?.value, peerRatio?.met], [null, null]);
+    const text = markdown(results, verdict);
+    assert.match(text, /\| peer \| \| not available: probe answered 404 \|/);
+    assert.match(text, /\| app_token sqlite 10 apps \/ oidc-provider \| — \| — \| ≥ 1.5 \| n\/a \|/);
+  });
+
+  it('checks p99 at half rate, errors and memory bounds', () => {
+    const { checks } = evaluate(options, [
+      row('v1.app_token.sqlite.10', 'tessera/sqlite/10', 700, {
+        errors: 1,
+        idleRssMb: 90,
+        peakRssMb: 310,
+        half: { rate: 350, rps: 350, p50: 2, p99: 12, errors: 0 },
+      }),
+    ]);
+    const get = (name: string) => checks.find((c) => c.name === name);
+    assert.equal(get('v1.app_token.sqlite.10 p99 at half rate (ms)')?.met, false);
+    assert.equal(get('v1.app_token.sqlite.10 errors')?.met, false);
+    assert.equal(get('Tessera idle RSS (MB, worst target)')?.met, true);
+    assert.equal(get('Tessera RSS under token load (MB, peak)')?.met, false);
+  });
+});

@@ -1,0 +1,197 @@
+import { sql } from 'kysely';
+import { recordAudit } from '../audit/audit-log.js';
+import type { Context } from '../context.js';
+import { TesseraError } from '../errors/registry.js';
+import { oauthPolicy } from './policy.js';
+
+/** What is being guessed at, and from where. */
+export interface ThrottleSubject {
+  /** `password`, `client` (secret) or `device` (user code). */
+  kind: 'password' | 'client' | 'device';
+  /** The account (email, client id); empty for checks that have none. */
+  account: string;
+  address: string;
+}
+
+/** A credential check's result as the throttle sees it. */
+export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const MAX_DELAY_MS = 15 * 60_000;
+/** Counters of an unlocked key forget failures this old. */
+const FORGET_AFTER_MS = 60 * 60_000;
+
+/**
+ * The delay after the `n`-th failure beyond the threshold: 1 s, 2 s, 4 s … capped at 15 minutes.
+ *
+ * @example
+ * ```ts
+ * delayAfter(3) // 4000
+ * ```
+ */
+export function delayAfter(excess: number): number {
+  return Math.min(1000 * 2 ** Math.max(excess - 1, 0), MAX_DELAY_MS);
+}
+
+/**
+ * Runs a credential check under brute-force protection shared through the store (so every replica
+ * sees the same counters). Every attempt counts per (kind, account, address) and per address before
+ * the check runs; from the threshold on, the key is locked for a growing delay *before* checking, so
+ * concurrent guesses cannot slip through while a slow password hash runs. A locked key answers 429
+ * with `Retry-After`, and hammering it makes the lock longer. Success clears the pair's counter.
+ * Another address is never locked by these failures.
+ *
+ * @example
+ * ```ts
+ * const result = await throttled(ctx, 1, { kind: 'password', account: email, address: ip }, check)
+ * ```
+ */
+export async function throttled<T>(
+  ctx: Context,
+  tenantId: number,
+  subject: ThrottleSubject,
+  check: () => Promise<Checked<T>>,
+  now = Date.now(),
+): Promise<Checked<T>> {
+  const policy = await oauthPolicy(ctx, tenantId);
+  const pairKey = `${subject.kind}:${tenantId}:${subject.account.toLowerCase()}:${subject.address}`;
+  const addressKey = `address:${subject.address}`;
+  const pair = await bump(ctx, pairKey, policy.lockoutThreshold, now);
+  const address = await bump(ctx, addressKey, policy.addressThreshold, now);
+  if (!pair.allowed || !address.allowed) {
+    await recordAudit(ctx.store.db, {
+      tenantId,
+      actor: { type: subject.kind === 'password' ? 'user' : subject.kind, name: subject.account || null },
+      action: 'auth.throttled',
+      resource: { type: subject.kind },
+      result: 'failure',
+      reason: 'throttled',
+      sourceIp: subject.address,
+    });
+    throw rateLimited(Math.max(pair.lock, address.lock) - now);
+  }
+  const result = await check();
+  if (result.ok) {
+    const db = ctx.store.db;
+    await db.deleteFrom('auth_throttle').where('key', '=', pairKey).execute();
+    // A success is not a failure of the address: undo this attempt's count and pre-lock.
+    await db
+      .updateTable('auth_throttle')
+      .set({
+        failures: sql<number>`case when failures > 0 then failures - 1 else 0 end`,
+        ...(address.setLock ? { locked_until: address.previous } : {}),
+      })
+      .where('key', '=', addressKey)
+      .execute();
+  }
+  return result;
+}
+
+/**
+ * Throttling for secrets (application, service-account and access-key secrets). A secret carries
+ * 256 random bits, so guessing it is hopeless and the throttle is there against noise and load: it
+ * must never slow a caller presenting the right secret, however many requests it runs at once. So
+ * unlike {@link throttled}, attempts are not counted before the check: a lock in force is read (one
+ * indexed lookup), the secret is checked, and only a failure is counted (pair and address), setting
+ * the lock once the threshold is reached.
+ *
+ * @example
+ * ```ts
+ * const result = await throttledSecret(ctx, 1, { kind: 'client', account: clientId, address: ip }, check)
+ * ```
+ */
+export async function throttledSecret<T>(
+  ctx: Context,
+  tenantId: number,
+  subject: ThrottleSubject,
+  check: () => Promise<Checked<T>>,
+  now = Date.now(),
+): Promise<Checked<T>> {
+  const db = ctx.store.db;
+  const pairKey = `${subject.kind}:${tenantId}:${subject.account.toLowerCase()}:${subject.address}`;
+  const addressKey = `address:${subject.address}`;
+  const rows = await db
+    .selectFrom('auth_throttle')
+    .select(['key', 'locked_until'])
+    .where('key', 'in', [pairKey, addressKey])
+    .execute();
+  const lock = Math.max(0, ...rows.map((r) => Number(r.locked_until)));
+  if (lock > now) {
+    await recordAudit(db, {
+      tenantId,
+      actor: { type: subject.kind, name: subject.account || null },
+      action: 'auth.throttled',
+      resource: { type: subject.kind },
+      result: 'failure',
+      reason: 'throttled',
+      sourceIp: subject.address,
+    });
+    throw rateLimited(lock - now);
+  }
+  const result = await check();
+  if (!result.ok) {
+    const policy = await oauthPolicy(ctx, tenantId);
+    await bump(ctx, pairKey, policy.lockoutThreshold, now);
+    await bump(ctx, addressKey, policy.addressThreshold, now);
+  } else if (rows.some((r) => r.key === pairKey)) {
+    await db.deleteFrom('auth_throttle').where('key', '=', pairKey).execute();
+  }
+  return result;
+}
+
+function rateLimited(ms: number): TesseraError {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  return new TesseraError('RATE_LIMITED', 'Too many failed attempts; try again later', {
+    details: `retry after ${seconds} s`,
+    headers: { 'Retry-After': String(seconds) },
+  });
+}
+
+/**
+ * Counts an attempt on `key` (forgetting failures of an unlocked key older than an hour). Below the
+ * threshold the attempt may be checked. From the threshold on, the attempt may be checked only if
+ * it is the one that sets the lock (a conditional update, so of many concurrent attempts exactly one
+ * wins); an attempt made while the key is locked is refused and makes the lock longer.
+ */
+async function bump(
+  ctx: Context,
+  key: string,
+  threshold: number,
+  now: number,
+): Promise<{ allowed: boolean; lock: number; previous: number; setLock: boolean }> {
+  const db = ctx.store.db;
+  const stale = now - FORGET_AFTER_MS;
+  const row = await db
+    .insertInto('auth_throttle')
+    .values({ key, failures: 1, locked_until: 0, updated_at: now })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({
+        failures: sql<number>`case when auth_throttle.updated_at < ${stale} and auth_throttle.locked_until < ${now} then 1 else auth_throttle.failures + 1 end`,
+        updated_at: now,
+      }),
+    )
+    .returning(['failures', 'locked_until'])
+    .executeTakeFirstOrThrow();
+  // The upsert leaves locked_until alone, so this is the lock in force before this attempt.
+  const previous = Number(row.locked_until);
+  const failures = Number(row.failures);
+  const until = now + delayAfter(failures - threshold + 1);
+  if (previous > now) {
+    await db
+      .updateTable('auth_throttle')
+      .set({
+        locked_until: sql<number>`case when locked_until > ${until} then locked_until else ${until} end`,
+      })
+      .where('key', '=', key)
+      .execute();
+    return { allowed: false, lock: Math.max(previous, until), previous, setLock: false };
+  }
+  if (failures < threshold) return { allowed: true, lock: previous, previous, setLock: false };
+  const won = await db
+    .updateTable('auth_throttle')
+    .set({ locked_until: until })
+    .where('key', '=', key)
+    .where('locked_until', '<=', now)
+    .executeTakeFirst();
+  const allowed = Number(won.numUpdatedRows) === 1;
+  return { allowed, lock: until, previous, setLock: allowed };
+}

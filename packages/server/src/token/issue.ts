@@ -1,0 +1,105 @@
+import type { Context } from '../context.js';
+import { TesseraError } from '../errors/registry.js';
+import { oauthPolicy } from '../oauth/policy.js';
+import { mintIdToken } from './id-token.js';
+import { mintAccessToken, type TokenSubject } from './mint.js';
+import { storeRefreshToken } from './refresh-tokens.js';
+
+/** How a grant wants its tokens: the OAuth/OIDC parts beyond the access token. */
+export interface TokenOptions {
+  clientId: string;
+  scope: string[];
+  /** The issuer of the ID token (canonical or a realm variant). */
+  issuer: string;
+  nonce?: string;
+  /** When the user authenticated (epoch ms); now when omitted. */
+  authTime?: number;
+  /** A refresh token being rotated: marked used in the same transaction that stores its successor. */
+  rotateFrom?: { id: string; familyId: string };
+}
+
+/** The tokens of one grant. */
+export interface IssuedTokens {
+  accessToken: string;
+  jti: string;
+  expiresIn: number;
+  idToken?: string;
+  refreshToken?: string;
+  scope: string[];
+}
+
+/**
+ * Mints the access token and, for users, the ID token (scope `openid`) and a refresh token (scope
+ * `offline_access`, or always when rotating). Rotation and the new refresh token commit together;
+ * losing a race to rotate the same token is an invalid grant.
+ *
+ * @example
+ * ```ts
+ * const tokens = await issueTokens(ctx, subject, { clientId: 'runai', scope: ['openid'], issuer })
+ * ```
+ */
+export async function issueTokens(
+  ctx: Context,
+  subject: TokenSubject,
+  options: TokenOptions,
+): Promise<IssuedTokens> {
+  const now = Date.now();
+  const authTime = options.authTime ?? now;
+  const forClient = { ...subject, clientId: options.clientId };
+  const policy = await oauthPolicy(ctx, subject.tenantId);
+  const minted = await mintAccessToken(
+    ctx.keys,
+    { issuer: ctx.issuer(), audience: ctx.config.tokenAudience, ttlSec: policy.accessTokenTtlSec, now },
+    forClient,
+  );
+  const tokens: IssuedTokens = {
+    accessToken: minted.token,
+    jti: minted.jti,
+    expiresIn: minted.expiresIn,
+    scope: options.scope,
+  };
+  const isUser = subject.type === 'user';
+  if (isUser && options.scope.includes('openid')) {
+    tokens.idToken = await mintIdToken(ctx.keys, forClient, {
+      issuer: options.issuer,
+      clientId: options.clientId,
+      ttlSec: policy.accessTokenTtlSec,
+      authTime,
+      nonce: options.nonce,
+      now,
+    });
+  }
+  if (options.rotateFrom || (isUser && options.scope.includes('offline_access'))) {
+    tokens.refreshToken = await ctx.store.db.transaction().execute(async (trx) => {
+      if (options.rotateFrom) {
+        const rotated = await trx
+          .updateTable('oauth_refresh_tokens')
+          .set({ used_at: now })
+          .where('id', '=', options.rotateFrom.id)
+          .where('used_at', 'is', null)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(rotated.numUpdatedRows) !== 1) {
+          throw new TesseraError('INVALID_CREDENTIALS', 'refresh token already used');
+        }
+      }
+      return storeRefreshToken(
+        trx,
+        ctx.master.pepper,
+        {
+          tenantId: subject.tenantId,
+          clientId: options.clientId,
+          subjectType: subject.type,
+          subjectId: subject.id,
+          scope: options.scope,
+          issuer: options.issuer,
+          authTime,
+          familyId: options.rotateFrom?.familyId,
+          ttlSec: policy.refreshTokenTtlSec,
+        },
+        now,
+      );
+    });
+  }
+  return tokens;
+}

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import type { Context } from '../../src/context.js';
+import { checkAppSecret } from '../../src/credentials/app-credentials.js';
+import { deriveMasterKey } from '../../src/crypto/master-key.js';
+import { hashSecret } from '../../src/crypto/secrets.js';
+import { bootstrap } from '../../src/bootstrap/bootstrap.js';
+import { migrate, openStore, type Store } from '../../src/store/store.js';
+import { forEachStore } from '../helpers/each-store.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/stores.js';
+
+// checkAppSecret reads the application and its live secrets in one query (see bench/README.md).
+forEachStore('checkAppSecret', (kind) => {
+  let db: TestDatabase;
+  let store: Store;
+  let ctx: Context;
+  const master = deriveMasterKey(Buffer.alloc(32, 7));
+  const now = Date.now();
+
+  async function addApp(id: string, name: string, enabled: number, secrets: Array<[string, number | null]>) {
+    await store.db
+      .insertInto('applications')
+      .values({
+        id,
+        tenant_id: 1,
+        name,
+        client_id: `client-${id}`,
+        enabled,
+        tokens_valid_after: 0,
+        last_login: null,
+        created_by: 'test',
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    for (const [i, [secret, expiresAt]] of secrets.entries())
+      await store.db
+        .insertInto('credential_secrets')
+        .values({
+          id: `${id}-s${i}`,
+          tenant_id: 1,
+          owner_type: 'app',
+          owner_id: id,
+          secret_hash: hashSecret(master.pepper, secret),
+          created_at: now,
+          expires_at: expiresAt,
+        })
+        .execute();
+  }
+
+  before(async () => {
+    db = await createTestDatabase(kind);
+    store = openStore({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
+    await migrate(store.db, store.dialect);
+    await bootstrap(store.db, { adminEmail: 'a@example.com', adminPassword: 'pw-pw-pw-pw' });
+    ctx = { store, master } as unknown as Context;
+    await addApp('a1', 'one', 1, [['s-one', null]]);
+    // Mid-rotation: the old secret still lives for a while, an older one has expired.
+    await addApp('a2', 'two', 1, [
+      ['s-two-new', null],
+      ['s-two-old', now + 60_000],
+      ['s-two-dead', now - 1],
+    ]);
+    await addApp('a3', 'off', 0, [['s-off', null]]);
+    await addApp('a4', 'bare', 1, []);
+  });
+  after(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  it('accepts the secret by application name and by client id', async () => {
+    const byName = await checkAppSecret(ctx, 1, 'one', 's-one', now);
+    assert.equal(byName.ok, true);
+    assert.equal(byName.subject?.id, 'a1');
+    const byClientId = await checkAppSecret(ctx, 1, 'client-a1', 's-one', now);
+    assert.deepEqual(byClientId, byName);
+  });
+
+  it('accepts every live secret during a rotation and refuses an expired one', async () => {
+    assert.equal((await checkAppSecret(ctx, 1, 'two', 's-two-new', now)).ok, true);
+    assert.equal((await checkAppSecret(ctx, 1, 'two', 's-two-old', now)).ok, true);
+    const dead = await checkAppSecret(ctx, 1, 'two', 's-two-dead', now);
+    assert.deepEqual([dead.ok, !dead.ok && dead.reason], [false, 'wrong_secret']);
+  });
+
+  it("refuses another application's secret, a wrong one, an unknown name and another tenant", async () => {
+    const cases: Array<[string, string, number, string]> = [
+      ['one', 's-two-new', 1, 'wrong_secret'],
+      ['one', 'nope', 1, 'wrong_secret'],
+      ['bare', '', 1, 'wrong_secret'],
+      ['ghost', 's-one', 1, 'unknown_client'],
+      ['one', 's-one', 2, 'unknown_client'],
+    ];
+    for (const [id, secret, tenant, reason] of cases) {
+      const check = await checkAppSecret(ctx, tenant, id, secret, now);
+      assert.equal(check.ok, false, `${id}/${secret}`);
+      assert.equal(!check.ok && check.reason, reason, `${id}/${secret}`);
+    }
+  });
+
+  it('reports a disabled application only after its secret matched', async () => {
+    const right = await checkAppSecret(ctx, 1, 'off', 's-off', now);
+    assert.deepEqual([right.ok, !right.ok && right.reason], [false, 'disabled']);
+    const wrong = await checkAppSecret(ctx, 1, 'off', 'nope', now);
+    assert.deepEqual([wrong.ok, !wrong.ok && wrong.reason], [false, 'wrong_secret']);
+  });
+});

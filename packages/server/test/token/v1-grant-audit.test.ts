@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import { decodeJwt } from 'jose';
+import { adminToken, call } from '../helpers/api.js';
+import { openDirect } from '../helpers/direct-store.js';
+import { forEachStore } from '../helpers/each-store.js';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+
+// A granted token's audit event and the application's last login commit together (one transaction
+// per grant since the benchmark work, bench/README.md); a refusal is audited too.
+forEachStore('v1 token grant bookkeeping', (kind) => {
+  let server: ServerProcess;
+  let app: { id: string; name: string; secret: string };
+
+  before(async () => {
+    server = await startServerProcess(kind);
+    const created = await call(
+      server.url,
+      'POST',
+      '/api/v1/apps',
+      { name: 'audited' },
+      await adminToken(server.url),
+    );
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    app = created.body;
+  });
+  after(async () => server?.dispose());
+
+  it('writes one success event naming the jti and sets last_login for every grant', async () => {
+    const jtis: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await call(server.url, 'POST', '/api/v1/token', {
+        grantType: 'app_token',
+        AppId: app.name,
+        AppSecret: app.secret,
+      });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      jtis.push(decodeJwt(res.body.accessToken).jti as string);
+    }
+    const refused = await call(server.url, 'POST', '/api/v1/token', {
+      grantType: 'app_token',
+      AppId: app.name,
+      AppSecret: 'wrong',
+    });
+    assert.equal(refused.status, 401);
+
+    const store = openDirect(server.db);
+    try {
+      const events = await store.db
+        .selectFrom('audit_events')
+        .select(['actor_id', 'resource_id', 'result', 'reason'])
+        .where('action', '=', 'token.grant')
+        .where('actor_id', '=', app.id)
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        events.map((e) => [e.resource_id, e.result, e.reason]),
+        [...jtis.map((jti) => [jti, 'success', null]), [null, 'failure', 'wrong_secret']],
+      );
+      const row = await store.db
+        .selectFrom('applications')
+        .select('last_login')
+        .where('id', '=', app.id)
+        .executeTakeFirstOrThrow();
+      assert.ok(row.last_login && row.last_login > Date.now() - 60_000);
+    } finally {
+      await store.close();
+    }
+  });
+});
