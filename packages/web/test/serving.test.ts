@@ -52,21 +52,28 @@ forEachStore('web UI serving', (kind) => {
     assert.equal((await call(server.url, 'GET', '/healthz')).status, 200);
   });
 
-  it('sends a browser without a session to /oauth/authorize: code flow, PKCE S256, client tessera-ui', async () => {
-    const page = await browser.newPage();
-    const authorize = page.waitForRequest((req) => req.url().includes('/oauth/authorize'));
-    await page.goto(`${server.url}/settings/applications`);
-    const url = new URL((await authorize).url());
-    assert.equal(url.origin, server.url);
-    assert.equal(url.searchParams.get('response_type'), 'code');
-    assert.equal(url.searchParams.get('client_id'), 'tessera-ui');
-    assert.equal(url.searchParams.get('redirect_uri'), `${server.url}/auth/callback`);
-    assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
-    assert.match(url.searchParams.get('code_challenge') ?? '', /^[A-Za-z0-9_-]{43}$/);
-    assert.match(url.searchParams.get('state') ?? '', /^[A-Za-z0-9_-]{22}$/);
-    assert.match(url.searchParams.get('scope') ?? '', /\bopenid\b/);
-    await page.close();
-  });
+  it(
+    'sends a browser without a session to /oauth/authorize: code flow, PKCE S256, client tessera-ui',
+    { timeout: 60_000 },
+    async () => {
+      const page = await browser.newPage();
+      const authorize = page.waitForRequest((req) => req.url().includes('/oauth/authorize'), {
+        timeout: 30_000,
+      });
+      // Only the redirect matters here, not the page it lands on (the sign-in page, where #7 is merged).
+      await page.goto(`${server.url}/settings/applications`, { waitUntil: 'commit' });
+      const url = new URL((await authorize).url());
+      assert.equal(url.origin, server.url);
+      assert.equal(url.searchParams.get('response_type'), 'code');
+      assert.equal(url.searchParams.get('client_id'), 'tessera-ui');
+      assert.equal(url.searchParams.get('redirect_uri'), `${server.url}/auth/callback`);
+      assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
+      assert.match(url.searchParams.get('code_challenge') ?? '', /^[A-Za-z0-9_-]{43}$/);
+      assert.match(url.searchParams.get('state') ?? '', /^[A-Za-z0-9_-]{22}$/);
+      assert.match(url.searchParams.get('scope') ?? '', /\bopenid\b/);
+      await page.close();
+    },
+  );
 
   it('a callback with an error from the server shows it in an alert and offers to sign in again', async () => {
     const page = await browser.newPage();
