@@ -35,5 +35,7 @@ export const HTML_HEADERS = {
   'X-Frame-Options': 'DENY',
   'Content-Security-Policy':
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-  'Referrer-Policy': 'no-referrer',
+  // Not no-referrer: under it browsers send `Origin: null` on the sign-in form's POST, which the
+  // CSRF check (sessions.ts csrfValid) refuses, so no real browser could sign in.
+  'Referrer-Policy': 'same-origin',
 };

@@ -60,6 +60,9 @@ describe('npm start', () => {
           password,
         });
         assert.equal(login.status, 200);
+        const ui = await fetch(`${url}/`); // the web UI, built by `npm start` too
+        assert.equal(ui.status, 200);
+        assert.match(await ui.text(), /<div id="root"><\/div>/);
         assert.equal(statSync(join(dataDir, 'master.key')).mode & 0o777, 0o600);
         assert.ok(statSync(join(dataDir, 'tessera.db')).isFile());
       } finally {

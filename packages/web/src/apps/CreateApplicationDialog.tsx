@@ -1,0 +1,105 @@
+import type { ApplicationCreated } from '@tessera/client';
+import { useId, useState, type FormEvent } from 'react';
+import { api, readableError } from '../api.js';
+import { Dialog } from '../components/Dialog.js';
+import { ErrorAlert } from '../components/ErrorAlert.js';
+import { ProjectPicker } from './ProjectPicker.js';
+
+/** The seed's three roles, as the API's `roles` names. */
+const ROLES = [
+  { name: 'researcher', label: 'Researcher', hint: 'Workloads in the chosen projects (Cluster API).' },
+  { name: 'editor', label: 'Editor', hint: 'Projects and departments (Administrator API).' },
+  { name: 'admin', label: 'Administrator', hint: 'Users, tenant settings and clusters.' },
+] as const;
+
+const NAME = /^[a-z][-_a-z0-9]*[a-z0-9]$/;
+
+/** New application: a name, its roles, and projects for Researcher; then its secret is shown once. */
+export function CreateApplicationDialog({
+  onClose,
+  onCreated,
+}: {
+  onClose: () => void;
+  onCreated: (app: ApplicationCreated) => void;
+}) {
+  const id = useId();
+  const [name, setName] = useState('');
+  const [roles, setRoles] = useState<string[]>([]);
+  const [projects, setProjects] = useState<string[]>([]);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!NAME.test(name) || name.length > 63) {
+      setError(
+        'Name: use 2 to 63 lowercase letters, digits, "-" or "_", starting with a letter and ending with a letter or digit.',
+      );
+      return;
+    }
+    if (roles.includes('researcher') && projects.length === 0) {
+      setError('Projects: choose at least one project for the Researcher role.');
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      const created = await api.apps.create({
+        name,
+        roles,
+        ...(roles.includes('researcher') ? { projects } : {}),
+      });
+      onCreated(created);
+    } catch (err) {
+      setError(readableError(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog title="New application" onClose={onClose}>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <label className="field">
+          Name
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            autoFocus
+            required
+            autoComplete="off"
+          />
+        </label>
+        <fieldset>
+          <legend>Roles</legend>
+          {ROLES.map((role) => (
+            <div key={role.name} className="check">
+              <input
+                id={`${id}-${role.name}`}
+                type="checkbox"
+                aria-describedby={`${id}-${role.name}-hint`}
+                checked={roles.includes(role.name)}
+                onChange={(e) =>
+                  setRoles(e.target.checked ? [...roles, role.name] : roles.filter((r) => r !== role.name))
+                }
+              />
+              <label htmlFor={`${id}-${role.name}`}>{role.label}</label>
+              <span id={`${id}-${role.name}-hint`} className="hint">
+                {role.hint}
+              </span>
+            </div>
+          ))}
+        </fieldset>
+        {roles.includes('researcher') && <ProjectPicker value={projects} onChange={setProjects} />}
+        <ErrorAlert message={error} />
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            Create
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,54 @@
+import { useId, useRef, useState } from 'react';
+
+/**
+ * A read-only text field with a Copy button next to it. Uses the Clipboard API and falls back to
+ * selecting the text and `execCommand('copy')` where that is unavailable (plain HTTP).
+ *
+ * @example
+ * ```tsx
+ * <CopyField label="Secret key" value={secret} />
+ * ```
+ */
+export function CopyField({
+  label,
+  value,
+  buttonLabel = 'Copy',
+}: {
+  label: string;
+  value: string;
+  buttonLabel?: string;
+}) {
+  const id = useId();
+  const input = useRef<HTMLInputElement>(null);
+  const [status, setStatus] = useState('');
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(value);
+      setStatus('Copied');
+    } catch {
+      input.current?.select();
+      setStatus(document.execCommand('copy') ? 'Copied' : 'Select the text and copy it');
+    }
+  };
+  return (
+    <div className="copy-field">
+      <label htmlFor={id}>{label}</label>
+      <div className="copy-row">
+        <input
+          id={id}
+          ref={input}
+          readOnly
+          value={value}
+          spellCheck={false}
+          onFocus={(e) => e.target.select()}
+        />
+        <button type="button" onClick={() => void copy()}>
+          {buttonLabel}
+        </button>
+        <span role="status" className="copy-status">
+          {status}
+        </span>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,189 @@
+import type { AccessRule, Role, ScopeType, SubjectType } from '@tessera/client';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { api, readableError } from '../api.js';
+import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { Dialog } from '../components/Dialog.js';
+import { ErrorAlert } from '../components/ErrorAlert.js';
+import { can, type PermissionMap } from '../permissions.js';
+
+const SUBJECT_TYPES: SubjectType[] = ['user', 'app', 'service-account', 'group'];
+const SCOPE_TYPES: ScopeType[] = ['tenant', 'cluster', 'department', 'project'];
+
+/** Settings & Tools → Access rules: who has which role where; add (subject, role, scope) and remove. */
+export function AccessRulesPage({ perms }: { perms: PermissionMap }) {
+  const [rules, setRules] = useState<AccessRule[]>();
+  const [error, setError] = useState<string>();
+  const [adding, setAdding] = useState(false);
+  const [removing, setRemoving] = useState<AccessRule>();
+  const reload = useCallback(async () => {
+    try {
+      setRules((await api.accessRules.list({ limit: 500 })).accessRules);
+    } catch (err) {
+      setError(readableError(err));
+    }
+  }, []);
+  useEffect(() => void reload(), [reload]);
+  const mayCreate = can(perms, 'access_rules', 'create');
+  const mayDelete = can(perms, 'access_rules', 'delete');
+  return (
+    <>
+      <div className="page-head">
+        <h1>Access rules</h1>
+        {mayCreate && (
+          <button type="button" className="primary" onClick={() => setAdding(true)}>
+            New access rule
+          </button>
+        )}
+      </div>
+      <ErrorAlert message={error} />
+      {rules && (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Subject</th>
+                <th scope="col">Type</th>
+                <th scope="col">Role</th>
+                <th scope="col">Scope</th>
+                <th scope="col">Created by</th>
+                {mayDelete && <th scope="col">Actions</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {rules.map((r) => (
+                <tr key={r.id}>
+                  <th scope="row">
+                    <code>{r.subjectId}</code>
+                  </th>
+                  <td>{r.subjectType}</td>
+                  <td>{r.roleName}</td>
+                  <td>
+                    {r.scopeType}: {r.scopeName}
+                  </td>
+                  <td>{r.createdBy}</td>
+                  {mayDelete && (
+                    <td>
+                      <button type="button" className="danger" onClick={() => setRemoving(r)}>
+                        Remove
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {adding && (
+        <NewRuleDialog
+          onClose={() => setAdding(false)}
+          onDone={() => {
+            setAdding(false);
+            void reload();
+          }}
+        />
+      )}
+      {removing && (
+        <ConfirmDialog
+          title="Remove this access rule?"
+          confirmLabel="Remove"
+          danger
+          onCancel={() => setRemoving(undefined)}
+          onConfirm={async () => {
+            await api.accessRules.delete(removing.id);
+            setRemoving(undefined);
+            void reload();
+          }}
+        >
+          {removing.subjectType} {removing.subjectId} loses the role {removing.roleName} on{' '}
+          {removing.scopeType} {removing.scopeName} at once.
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}
+
+function NewRuleDialog({ onClose, onDone }: { onClose: () => void; onDone: () => void }) {
+  const [roles, setRoles] = useState<Role[]>([]);
+  const [subjectType, setSubjectType] = useState<SubjectType>('user');
+  const [subjectId, setSubjectId] = useState('');
+  const [roleId, setRoleId] = useState<number>();
+  const [scopeType, setScopeType] = useState<ScopeType>('tenant');
+  const [scopeId, setScopeId] = useState('1');
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    api.roles.list().then(
+      (list) => {
+        setRoles(list);
+        setRoleId(list[0]?.id);
+      },
+      (err: unknown) => setError(readableError(err)),
+    );
+  }, []);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!subjectId.trim()) return setError('Subject: enter a user email, application id or group name.');
+    if (roleId === undefined) return setError('Role: choose a role.');
+    try {
+      await api.accessRules.create({
+        subjectType,
+        subjectId: subjectId.trim(),
+        roleId,
+        scopeType,
+        scopeId: scopeId.trim(),
+      });
+      onDone();
+    } catch (err) {
+      setError(readableError(err));
+    }
+  };
+  return (
+    <Dialog title="New access rule" onClose={onClose}>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <label className="field">
+          Subject type
+          <select value={subjectType} onChange={(e) => setSubjectType(e.target.value as SubjectType)}>
+            {SUBJECT_TYPES.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          Subject
+          <input value={subjectId} onChange={(e) => setSubjectId(e.target.value)} />
+        </label>
+        <label className="field">
+          Role
+          <select value={roleId ?? ''} onChange={(e) => setRoleId(Number(e.target.value))}>
+            {roles.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          Scope type
+          <select value={scopeType} onChange={(e) => setScopeType(e.target.value as ScopeType)}>
+            {SCOPE_TYPES.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          Scope id
+          <input value={scopeId} onChange={(e) => setScopeId(e.target.value)} />
+        </label>
+        <ErrorAlert message={error} />
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary">
+            Create
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
