@@ -96,5 +96,5 @@ export class Browser {
 export function field(html: string, name: string): string {
   const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
   if (!match) throw new Error(`no field ${name} in page`);
-  return match[1]!.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)));
+  return match[1]!.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&');
 }
