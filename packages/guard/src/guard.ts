@@ -98,7 +98,7 @@ export function createGuard(options: GuardOptions): Guard {
       clientSecret: options.clientSecret,
       version: options.version,
       state,
-      onKeysChanged: () => void remote?.reload().catch(() => {}),
+      onKeysChanged: () => remote?.reload().catch(() => {}),
       onEvent: options.onEvent,
     });
   }

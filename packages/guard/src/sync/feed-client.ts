@@ -12,7 +12,7 @@ export interface FeedSyncOptions {
   version?: string;
   state: SyncedState;
   /** Called when the control plane says its signing keys changed. */
-  onKeysChanged?: () => void;
+  onKeysChanged?: () => void | Promise<void>;
   /** Connection events, for logs and readiness. */
   onEvent?: (event: { type: 'synced' | 'connected' | 'disconnected'; error?: string }) => void;
   /** How long one long-poll may wait on the control plane, in ms. Default 20 000. */
@@ -83,7 +83,9 @@ export function startFeedSync(options: FeedSyncOptions): FeedSync {
 
   async function resync(): Promise<void> {
     options.state.applySnapshot(await get<FeedSnapshot>('/api/v1/cluster-feed/snapshot', 15_000));
-    options.onKeysChanged?.();
+    // Keys may have rotated while we were away: have them before saying we are synced, or a token
+    // with the new kid could meet the old key set (and the JWKS refetch cooldown) and be refused.
+    await options.onKeysChanged?.();
     options.onEvent?.({ type: 'synced' });
     resolveReady();
   }
@@ -96,7 +98,7 @@ export function startFeedSync(options: FeedSyncOptions): FeedSync {
     if (page.resync) return resync();
     for (const change of page.changes) {
       if (!options.state.applyChange(change)) return resync();
-      if (change.kind === 'keys') options.onKeysChanged?.();
+      if (change.kind === 'keys') await options.onKeysChanged?.();
       options.state.cursor = change.cursor;
     }
     options.state.cursor = Math.max(options.state.cursor, page.cursor);
