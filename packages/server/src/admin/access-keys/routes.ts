@@ -12,6 +12,7 @@ import { principalOf } from '../../http/authenticated.js';
 import type { Database } from '../../store/schema.js';
 import { auditContext } from '../audit-actor.js';
 import { errorResponses, iso, isoOrNull } from '../schemas.js';
+import { deleteSecrets } from '../subject-cleanup.js';
 
 const Params = Type.Object({ accessKeyId: Type.String({ maxLength: 64 }) });
 const AccessKey = Type.Object({
@@ -184,11 +185,7 @@ export function accessKeyRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         const p = principalOf(request);
         const row = await find(db, p, request.params.accessKeyId);
         await db.transaction().execute(async (trx) => {
-          await trx
-            .deleteFrom('credential_secrets')
-            .where('owner_type', '=', 'access-key')
-            .where('owner_id', '=', row.id)
-            .execute();
+          await deleteSecrets(trx, 'access-key', [row.id]);
           await trx.deleteFrom('access_keys').where('id', '=', row.id).execute();
           await recordAudit(trx, {
             ...auditContext(request),

@@ -21,6 +21,7 @@ import {
 } from './schemas.js';
 import { grantsFromSeedView } from './seed-view.js';
 import { publishRule, publishSubject } from '../../feed/publish.js';
+import { deleteRulesOf, deleteSecrets } from '../subject-cleanup.js';
 
 const tags = ['Applications'];
 
@@ -163,17 +164,8 @@ export function appRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         requirePermission(principal, 'apps', 'delete', [tenantScope(principal.tenantId)]);
         await db.transaction().execute(async (trx) => {
           const row = await findApp(trx, principal.tenantId, request.params.appId);
-          await trx
-            .deleteFrom('credential_secrets')
-            .where('owner_type', '=', 'app')
-            .where('owner_id', '=', row.id)
-            .execute();
-          await trx
-            .deleteFrom('access_rules')
-            .where('tenant_id', '=', principal.tenantId)
-            .where('subject_type', '=', 'app')
-            .where('subject_id', '=', row.id)
-            .execute();
+          await deleteSecrets(trx, 'app', [row.id]);
+          await deleteRulesOf(trx, principal.tenantId, 'app', row.id);
           await trx.deleteFrom('applications').where('id', '=', row.id).execute();
           await publishSubject(trx, principal.tenantId, 'app', row.id);
           await recordAudit(trx, {

@@ -14,6 +14,7 @@ import type { Database, ServiceAccountTable } from '../../store/schema.js';
 import { auditContext } from '../audit-actor.js';
 import { errorResponses, iso, isoOrNull } from '../schemas.js';
 import { publishChange, publishSubject } from '../../feed/publish.js';
+import { deleteRulesOf, deleteSecrets } from '../subject-cleanup.js';
 
 type Row = Selectable<ServiceAccountTable>;
 const Params = Type.Object({ serviceAccountId: Type.String({ maxLength: 64 }) });
@@ -212,17 +213,8 @@ export function serviceAccountRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         const p = principalOf(request);
         const row = await find(db, p, request.params.serviceAccountId, 'delete');
         await db.transaction().execute(async (trx) => {
-          await trx
-            .deleteFrom('credential_secrets')
-            .where('owner_type', '=', 'service-account')
-            .where('owner_id', '=', row.id)
-            .execute();
-          await trx
-            .deleteFrom('access_rules')
-            .where('tenant_id', '=', p.tenantId)
-            .where('subject_type', '=', 'service-account')
-            .where('subject_id', '=', row.id)
-            .execute();
+          await deleteSecrets(trx, 'service-account', [row.id]);
+          await deleteRulesOf(trx, p.tenantId, 'service-account', row.id);
           await trx.deleteFrom('service_accounts').where('id', '=', row.id).execute();
           await publishSubject(trx, p.tenantId, 'service-account', row.id);
           await publishChange(trx, p.tenantId, { kind: 'resync' });

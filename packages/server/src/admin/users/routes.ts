@@ -14,6 +14,7 @@ import { auditContext } from '../audit-actor.js';
 import { filterWhere, ListQuery, paging, parseFilters, sortColumn, type FieldSpec } from '../list-query.js';
 import { errorResponses, iso, isoOrNull } from '../schemas.js';
 import { publishChange, publishSubject } from '../../feed/publish.js';
+import { deleteRulesOf, deleteSecrets } from '../subject-cleanup.js';
 
 type UserRow = Selectable<UserTable>;
 const Params = Type.Object({ userId: Type.String({ maxLength: 64 }) });
@@ -229,23 +230,13 @@ export function userRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             .select('id')
             .where('user_id', '=', row.id)
             .execute();
-          if (keys.length)
-            await trx
-              .deleteFrom('credential_secrets')
-              .where('owner_type', '=', 'access-key')
-              .where(
-                'owner_id',
-                'in',
-                keys.map((k) => k.id),
-              )
-              .execute();
+          await deleteSecrets(
+            trx,
+            'access-key',
+            keys.map((k) => k.id),
+          );
           await trx.deleteFrom('access_keys').where('user_id', '=', row.id).execute();
-          await trx
-            .deleteFrom('access_rules')
-            .where('tenant_id', '=', p.tenantId)
-            .where('subject_type', '=', 'user')
-            .where('subject_id', '=', row.email)
-            .execute();
+          await deleteRulesOf(trx, p.tenantId, 'user', row.email);
           await trx.deleteFrom('users').where('id', '=', row.id).execute();
           await publishSubject(trx, p.tenantId, 'user', row.id);
           await publishChange(trx, p.tenantId, { kind: 'resync' });
