@@ -158,6 +158,23 @@ forEachStore('org-unit errors', (kind) => {
     assert.deepEqual(await names('filterBy=name!@alpha&sortBy=name&sortOrder=desc'), ['proj', 'beta-one']);
     assert.deepEqual(await names('filterBy=name=@a%25'), []);
     assert.deepEqual(await names('filterBy=name==beta-one'), ['beta-one']);
+    // Three characters or more go through the trigram index (keys first, then the rows); case is folded.
+    assert.deepEqual(await names('filterBy=name=@HA-T'), ['alpha-two']);
+    assert.deepEqual(await names('filterBy=name=@a-o&sortOrder=desc'), ['beta-one', 'alpha-one']);
+    assert.deepEqual(await names('filterBy=name=$A-ONE'), ['alpha-one', 'beta-one']);
+    assert.deepEqual(await names('filterBy=name=@zzz'), []);
+    // A prefix is a range on the bytewise-ordered column: case folded, wildcards literal.
+    assert.deepEqual(await names('filterBy=name=^ALPHA-'), ['alpha-one', 'alpha-two']);
+    assert.deepEqual(await names('filterBy=name=^alpha_'), []);
+    assert.deepEqual(await names('filterBy=name=^alph%25'), []);
+    const count = await call(
+      server.url,
+      'GET',
+      '/api/v1/org-unit/projects/count?filterBy=name=^alpha',
+      undefined,
+      admin,
+    );
+    assert.equal(count.body.count, 2);
     const page = await call(
       server.url,
       'GET',

@@ -106,7 +106,7 @@ export function accessRuleRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         const sort = sortColumn(q.sortBy, RULE_FIELDS, 'id') as 'id';
         const rows = await query
           .orderBy(sort, q.sortOrder ?? 'asc')
-          .orderBy('id')
+          .orderBy('id', q.sortOrder ?? 'asc')
           .execute();
         const visible = await filterReadable(db, principal, rows);
         const page = visible.slice(q.offset, q.offset + q.limit);

@@ -67,7 +67,7 @@ export function departmentRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           .where(visibleOrgUnits(p, 'departments', 'department', 'read'))
           .where(await filterWhere(ctx.store, filters, FIELDS))
           .orderBy(sortColumn(q.sortBy, FIELDS, 'name') as 'name', q.sortOrder ?? 'asc')
-          .orderBy('id')
+          .orderBy('id', q.sortOrder ?? 'asc')
           .offset(offset)
           .limit(limit + 1)
           .execute();

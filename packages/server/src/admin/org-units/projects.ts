@@ -29,7 +29,7 @@ const FIELDS: Record<string, FieldSpec> = {
     column: 'projects.name',
     kind: 'text',
     lowercase: true,
-    trigram: { table: 'projects_name_fts', key: 'projects.id' },
+    trigram: { fts: 'projects_name_fts', ftsKey: 'projects.id', key: 'projects.id' },
   },
   clusterId: { column: 'projects.cluster_id', kind: 'text' },
   departmentId: { column: 'projects.department_id', kind: 'number' },
@@ -85,7 +85,8 @@ export function projectRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         )
           .selectAll()
           .orderBy(sort as 'name', q.sortOrder ?? 'asc')
-          .orderBy('projects.id')
+          // The tie-breaker runs the same way as the sort, so an index ending in (…, created_at, id) is read in order.
+          .orderBy('projects.id', q.sortOrder ?? 'asc')
           .offset(offset)
           .limit(limit + 1)
           .execute();

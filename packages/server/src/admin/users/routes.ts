@@ -33,7 +33,7 @@ const FIELDS: Record<string, FieldSpec> = {
     column: 'email',
     kind: 'text',
     lowercase: true,
-    trigram: { table: 'users_email_fts', key: 'users.rowid' },
+    trigram: { fts: 'users_email_fts', ftsKey: 'users.rowid', key: 'users.id' },
   },
   createdBy: { column: 'created_by', kind: 'text' },
   lastLogin: { column: 'last_login', kind: 'instant' },
@@ -97,7 +97,7 @@ export function userRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         )
           .selectAll()
           .orderBy(sortColumn(q.sortBy, FIELDS, 'email') as 'email', q.sortOrder ?? 'asc')
-          .orderBy('id')
+          .orderBy('id', q.sortOrder ?? 'asc')
           .offset(offset)
           .limit(limit)
           .execute();
