@@ -1,15 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requirePermission } from '../../auth/principal.js';
-import { recordAudit } from '../../audit/audit-log.js';
 import type { Context } from '../../context.js';
 import { TesseraError } from '../../errors/registry.js';
 import { principalOf } from '../../http/authenticated.js';
 import { ancestryOf } from '../../scopes/ancestry.js';
-import { auditContext } from '../audit-actor.js';
 import { filterWhere, nextOffset, paging, parseFilters, sortColumn, type FieldSpec } from '../list-query.js';
 import { errorResponses } from '../schemas.js';
-import { normalizeResources, orgUnitId, requireCluster, toDepartment } from './present.js';
+import { normalizeResources, requireCluster, toDepartment } from './present.js';
 import { resourceRoutes } from './resources.js';
 import {
   Count,
@@ -22,7 +20,13 @@ import {
   OrgUnitListQuery,
 } from './schemas.js';
 import { visibleOrgUnits } from './visibility.js';
-import { publishChange } from '../../feed/publish.js';
+import {
+  authorizeOrgUnit,
+  createOrgUnit,
+  deleteOrgUnit,
+  findOrgUnit,
+  updateOrgUnit,
+} from './org-unit-ops.js';
 
 const FIELDS: Record<string, FieldSpec> = {
   name: { column: 'name', kind: 'text' },
@@ -34,16 +38,6 @@ const tags = ['Departments'];
 /** `/api/v1/org-unit/departments`: departments live in a cluster and hold projects. */
 export function departmentRoutes(ctx: Context): FastifyPluginAsyncTypebox {
   const db = ctx.store.db;
-  const find = async (tenantId: number, raw: string) => {
-    const row = await db
-      .selectFrom('departments')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', orgUnitId('department', raw))
-      .executeTakeFirst();
-    if (!row) throw new TesseraError('NOT_FOUND', `department ${raw} not found`);
-    return row;
-  };
   return async (app) => {
     app.get(
       '/api/v1/org-unit/departments',
@@ -122,40 +116,17 @@ export function departmentRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           'create',
           await ancestryOf(db, p.tenantId, { type: 'cluster', id: body.clusterId }),
         );
-        const resources = normalizeResources(body.resources ?? []);
-        const row = await db.transaction().execute(async (trx) => {
-          const taken = await trx
-            .selectFrom('departments')
-            .select('id')
-            .where('tenant_id', '=', p.tenantId)
-            .where('name', '=', body.name)
-            .executeTakeFirst();
-          if (taken)
-            throw new TesseraError('CONFLICT', `name: a department named "${body.name}" already exists`);
-          const now = Date.now();
-          const created = await trx
-            .insertInto('departments')
-            .values({
-              tenant_id: p.tenantId,
-              name: body.name,
-              cluster_id: body.clusterId,
-              description: body.description ?? null,
-              resources: JSON.stringify(resources),
-              created_by: p.displayName,
-              updated_by: p.displayName,
-              created_at: now,
-              updated_at: now,
-            })
-            .returningAll()
-            .executeTakeFirstOrThrow();
-          await publishChange(trx, p.tenantId, { kind: 'resync' });
-          await recordAudit(trx, {
-            ...auditContext(request),
-            action: 'create',
-            resource: { type: 'department', id: String(created.id), name: created.name },
-            result: 'success',
-          });
-          return created;
+        const now = Date.now();
+        const row = await createOrgUnit(db, request, 'department', {
+          tenant_id: p.tenantId,
+          name: body.name,
+          cluster_id: body.clusterId,
+          description: body.description ?? null,
+          resources: JSON.stringify(normalizeResources(body.resources ?? [])),
+          created_by: p.displayName,
+          updated_by: p.displayName,
+          created_at: now,
+          updated_at: now,
         });
         return reply.code(201).send(toDepartment(row));
       },
@@ -173,13 +144,8 @@ export function departmentRoutes(ctx: Context): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const p = principalOf(request);
-        const row = await find(p.tenantId, request.params.departmentId);
-        requirePermission(
-          p,
-          'department',
-          'read',
-          await ancestryOf(db, p.tenantId, { type: 'department', id: String(row.id) }),
-        );
+        const row = await findOrgUnit(db, 'department', p.tenantId, request.params.departmentId);
+        await authorizeOrgUnit(db, p, 'department', 'read', row.id);
         return toDepartment(row);
       },
     );
@@ -197,13 +163,8 @@ export function departmentRoutes(ctx: Context): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const p = principalOf(request);
-        const row = await find(p.tenantId, request.params.departmentId);
-        requirePermission(
-          p,
-          'department',
-          'update',
-          await ancestryOf(db, p.tenantId, { type: 'department', id: String(row.id) }),
-        );
+        const row = await findOrgUnit(db, 'department', p.tenantId, request.params.departmentId);
+        await authorizeOrgUnit(db, p, 'department', 'update', row.id);
         const patch = {
           description: request.body.description ?? null,
           ...(request.body.resources
@@ -212,17 +173,7 @@ export function departmentRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           updated_by: p.displayName,
           updated_at: Date.now(),
         };
-        await db.transaction().execute(async (trx) => {
-          await trx.updateTable('departments').set(patch).where('id', '=', row.id).execute();
-          await publishChange(trx, p.tenantId, { kind: 'resync' });
-          await recordAudit(trx, {
-            ...auditContext(request),
-            action: 'update',
-            resource: { type: 'department', id: String(row.id), name: row.name },
-            result: 'success',
-          });
-        });
-        return toDepartment({ ...row, ...patch });
+        return toDepartment(await updateOrgUnit(db, request, 'department', row, patch));
       },
     );
 
@@ -238,14 +189,9 @@ export function departmentRoutes(ctx: Context): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const p = principalOf(request);
-        const row = await find(p.tenantId, request.params.departmentId);
-        requirePermission(
-          p,
-          'department',
-          'delete',
-          await ancestryOf(db, p.tenantId, { type: 'department', id: String(row.id) }),
-        );
-        await db.transaction().execute(async (trx) => {
+        const row = await findOrgUnit(db, 'department', p.tenantId, request.params.departmentId);
+        await authorizeOrgUnit(db, p, 'department', 'delete', row.id);
+        await deleteOrgUnit(db, request, 'department', row, async (trx) => {
           const child = await trx
             .selectFrom('projects')
             .select('name')
@@ -257,20 +203,6 @@ export function departmentRoutes(ctx: Context): FastifyPluginAsyncTypebox {
               'INVALID_REQUEST',
               `departmentId: department "${row.name}" still has projects (e.g. "${child.name}"); delete them first`,
             );
-          await trx
-            .deleteFrom('access_rules')
-            .where('tenant_id', '=', p.tenantId)
-            .where('scope_type', '=', 'department')
-            .where('scope_id', '=', String(row.id))
-            .execute();
-          await trx.deleteFrom('departments').where('id', '=', row.id).execute();
-          await publishChange(trx, p.tenantId, { kind: 'resync' });
-          await recordAudit(trx, {
-            ...auditContext(request),
-            action: 'delete',
-            resource: { type: 'department', id: String(row.id), name: row.name },
-            result: 'success',
-          });
         });
         return reply.code(204).send(null);
       },

@@ -1,15 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requirePermission } from '../../auth/principal.js';
-import { recordAudit } from '../../audit/audit-log.js';
 import type { Context } from '../../context.js';
-import { invalidField, TesseraError } from '../../errors/registry.js';
+import { invalidField } from '../../errors/registry.js';
 import { principalOf } from '../../http/authenticated.js';
 import { ancestryOf } from '../../scopes/ancestry.js';
-import { auditContext } from '../audit-actor.js';
 import { filterWhere, nextOffset, paging, parseFilters, sortColumn, type FieldSpec } from '../list-query.js';
 import { errorResponses } from '../schemas.js';
-import { normalizeResources, orgUnitId, requireCluster, toProject } from './present.js';
+import { normalizeResources, requireCluster, toProject } from './present.js';
 import { resourceRoutes } from './resources.js';
 import {
   Count,
@@ -22,7 +20,13 @@ import {
   ProjectUpdateRequest,
 } from './schemas.js';
 import { visibleOrgUnits } from './visibility.js';
-import { publishChange } from '../../feed/publish.js';
+import {
+  authorizeOrgUnit,
+  createOrgUnit,
+  deleteOrgUnit,
+  findOrgUnit,
+  updateOrgUnit,
+} from './org-unit-ops.js';
 
 const FIELDS: Record<string, FieldSpec> = {
   name: {
@@ -41,16 +45,6 @@ const tags = ['Projects'];
 /** `/api/v1/org-unit/projects`: projects live under a department, in that department's cluster. */
 export function projectRoutes(ctx: Context): FastifyPluginAsyncTypebox {
   const db = ctx.store.db;
-  const find = async (tenantId: number, raw: string) => {
-    const row = await db
-      .selectFrom('projects')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', orgUnitId('project', raw))
-      .executeTakeFirst();
-    if (!row) throw new TesseraError('NOT_FOUND', `project ${raw} not found`);
-    return row;
-  };
   const listWhere = async (
     p: ReturnType<typeof principalOf>,
     filterBy: string[] | undefined,
@@ -144,42 +138,19 @@ export function projectRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           'create',
           await ancestryOf(db, p.tenantId, { type: 'department', id: body.parentId }),
         );
-        const resources = normalizeResources(body.resources);
-        const row = await db.transaction().execute(async (trx) => {
-          const taken = await trx
-            .selectFrom('projects')
-            .select('id')
-            .where('tenant_id', '=', p.tenantId)
-            .where('name', '=', body.name)
-            .executeTakeFirst();
-          if (taken)
-            throw new TesseraError('CONFLICT', `name: a project named "${body.name}" already exists`);
-          const now = Date.now();
-          const created = await trx
-            .insertInto('projects')
-            .values({
-              tenant_id: p.tenantId,
-              name: body.name,
-              department_id: parent.id,
-              cluster_id: body.clusterId,
-              description: body.description ?? null,
-              requested_namespace: body.requestedNamespace ?? null,
-              resources: JSON.stringify(resources),
-              created_by: p.displayName,
-              updated_by: p.displayName,
-              created_at: now,
-              updated_at: now,
-            })
-            .returningAll()
-            .executeTakeFirstOrThrow();
-          await publishChange(trx, p.tenantId, { kind: 'resync' });
-          await recordAudit(trx, {
-            ...auditContext(request),
-            action: 'create',
-            resource: { type: 'project', id: String(created.id), name: created.name },
-            result: 'success',
-          });
-          return created;
+        const now = Date.now();
+        const row = await createOrgUnit(db, request, 'project', {
+          tenant_id: p.tenantId,
+          name: body.name,
+          department_id: parent.id,
+          cluster_id: body.clusterId,
+          description: body.description ?? null,
+          requested_namespace: body.requestedNamespace ?? null,
+          resources: JSON.stringify(normalizeResources(body.resources)),
+          created_by: p.displayName,
+          updated_by: p.displayName,
+          created_at: now,
+          updated_at: now,
         });
         return reply.code(201).send(toProject(row));
       },
@@ -197,13 +168,8 @@ export function projectRoutes(ctx: Context): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const p = principalOf(request);
-        const row = await find(p.tenantId, request.params.projectId);
-        requirePermission(
-          p,
-          'project',
-          'read',
-          await ancestryOf(db, p.tenantId, { type: 'project', id: String(row.id) }),
-        );
+        const row = await findOrgUnit(db, 'project', p.tenantId, request.params.projectId);
+        await authorizeOrgUnit(db, p, 'project', 'read', row.id);
         return toProject(row);
       },
     );
@@ -221,30 +187,15 @@ export function projectRoutes(ctx: Context): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const p = principalOf(request);
-        const row = await find(p.tenantId, request.params.projectId);
-        requirePermission(
-          p,
-          'project',
-          'update',
-          await ancestryOf(db, p.tenantId, { type: 'project', id: String(row.id) }),
-        );
+        const row = await findOrgUnit(db, 'project', p.tenantId, request.params.projectId);
+        await authorizeOrgUnit(db, p, 'project', 'update', row.id);
         const patch = {
           description: request.body.description ?? null,
           resources: JSON.stringify(normalizeResources(request.body.resources)),
           updated_by: p.displayName,
           updated_at: Date.now(),
         };
-        await db.transaction().execute(async (trx) => {
-          await trx.updateTable('projects').set(patch).where('id', '=', row.id).execute();
-          await publishChange(trx, p.tenantId, { kind: 'resync' });
-          await recordAudit(trx, {
-            ...auditContext(request),
-            action: 'update',
-            resource: { type: 'project', id: String(row.id), name: row.name },
-            result: 'success',
-          });
-        });
-        return toProject({ ...row, ...patch });
+        return toProject(await updateOrgUnit(db, request, 'project', row, patch));
       },
     );
 
@@ -260,29 +211,9 @@ export function projectRoutes(ctx: Context): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const p = principalOf(request);
-        const row = await find(p.tenantId, request.params.projectId);
-        requirePermission(
-          p,
-          'project',
-          'delete',
-          await ancestryOf(db, p.tenantId, { type: 'project', id: String(row.id) }),
-        );
-        await db.transaction().execute(async (trx) => {
-          await trx
-            .deleteFrom('access_rules')
-            .where('tenant_id', '=', p.tenantId)
-            .where('scope_type', '=', 'project')
-            .where('scope_id', '=', String(row.id))
-            .execute();
-          await trx.deleteFrom('projects').where('id', '=', row.id).execute();
-          await publishChange(trx, p.tenantId, { kind: 'resync' });
-          await recordAudit(trx, {
-            ...auditContext(request),
-            action: 'delete',
-            resource: { type: 'project', id: String(row.id), name: row.name },
-            result: 'success',
-          });
-        });
+        const row = await findOrgUnit(db, 'project', p.tenantId, request.params.projectId);
+        await authorizeOrgUnit(db, p, 'project', 'delete', row.id);
+        await deleteOrgUnit(db, request, 'project', row);
         return reply.code(204).send(null);
       },
     );

@@ -1,13 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { requirePermission } from '../../auth/principal.js';
 import { recordAudit } from '../../audit/audit-log.js';
 import type { Context } from '../../context.js';
-import { TesseraError } from '../../errors/registry.js';
 import { principalOf } from '../../http/authenticated.js';
-import { ancestryOf } from '../../scopes/ancestry.js';
 import { auditContext } from '../audit-actor.js';
 import { errorResponses } from '../schemas.js';
-import { mergeResources, normalizeResources, orgUnitId } from './present.js';
+import { mergeResources, normalizeResources } from './present.js';
+import { authorizeOrgUnit, findOrgUnit } from './org-unit-ops.js';
 import { Resources, type ResourceItem } from './schemas.js';
 import { Type } from '@sinclair/typebox';
 
@@ -36,20 +34,9 @@ export function resourceRoutes(ctx: Context, kind: 'department' | 'project'): Fa
         handler: async (request) => {
           const p = principalOf(request);
           const raw = (request.params as Record<string, string>)[param] ?? '';
-          const id = orgUnitId(kind, raw);
-          const row = await db
-            .selectFrom(table)
-            .select(['id', 'name', 'resources'])
-            .where('tenant_id', '=', p.tenantId)
-            .where('id', '=', id)
-            .executeTakeFirst();
-          if (!row) throw new TesseraError('NOT_FOUND', `${kind} ${raw} not found`);
-          requirePermission(
-            p,
-            kind,
-            'update',
-            await ancestryOf(db, p.tenantId, { type: kind, id: String(id) }),
-          );
+          const row = await findOrgUnit(db, kind, p.tenantId, raw);
+          const id = row.id;
+          await authorizeOrgUnit(db, p, kind, 'update', id);
           const body = request.body as ResourceItem[];
           const next =
             method === 'put'
