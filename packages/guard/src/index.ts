@@ -23,6 +23,7 @@ export {
 export { createGuard, type Guard, type GuardOptions, type GuardPrincipal } from './guard.js';
 export { fastifyGuard, guardPrincipalOf, type FastifyGuardOptions } from './fastify.js';
 export { SyncedState } from './sync/state.js';
+export { ACCESS_KEY_PREFIX } from './sync/wire.js';
 export { startFeedSync, type FeedSync, type FeedSyncOptions } from './sync/feed-client.js';
 export type {
   FeedChange,

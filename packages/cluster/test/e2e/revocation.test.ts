@@ -78,6 +78,50 @@ forEachStore('revocation reaches the cluster', (kind) => {
     });
   });
 
+  it("deleting a user's access key, and regenerating it (the user's other tokens live on)", async () => {
+    const keyToken = async (clientID: string, clientSecret: string) => {
+      const res = await call(land.server.url, 'POST', '/api/v1/token', {
+        grantType: 'client_credentials',
+        clientID,
+        clientSecret,
+      });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return res.body.accessToken as string;
+    };
+    for (const step of ['regenerate', 'delete'] as const) {
+      const key = await call(
+        land.server.url,
+        'POST',
+        '/api/v1/access-keys',
+        { name: `k-${step}` },
+        land.admin,
+      );
+      assert.equal(key.status, 201, JSON.stringify(key.body));
+      const token = await keyToken(key.body.clientId, key.body.clientSecret);
+      await waitFor(async () => (await get(token)).status === 200, LIMIT_MS);
+      await measure(`${step} access key`, token, 401, async () => {
+        const res =
+          step === 'delete'
+            ? await call(
+                land.server.url,
+                'DELETE',
+                `/api/v1/access-keys/${key.body.id}`,
+                undefined,
+                land.admin,
+              )
+            : await call(
+                land.server.url,
+                'POST',
+                `/api/v1/access-keys/${key.body.id}/secret`,
+                undefined,
+                land.admin,
+              );
+        assert.ok([200, 204].includes(res.status), JSON.stringify(res.body));
+      });
+    }
+    assert.equal((await get(land.admin)).status, 200, "the user's own token still works");
+  });
+
   it('removing its access rule', async () => {
     const app = await researcher('to-unrule');
     const rules = await call(

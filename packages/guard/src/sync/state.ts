@@ -1,7 +1,14 @@
 import type { AccessTokenClaims } from '../token/claims.js';
 import { issuedAtMs } from '../token/claims.js';
 import type { ScopeRef } from '../authorization/evaluate.js';
-import type { FeedChange, FeedProject, FeedRule, FeedSnapshot, FeedSubject } from './wire.js';
+import {
+  ACCESS_KEY_PREFIX,
+  type FeedChange,
+  type FeedProject,
+  type FeedRule,
+  type FeedSnapshot,
+  type FeedSubject,
+} from './wire.js';
 
 /**
  * The tenant's access rules, org hierarchy and revocation state, held in memory and kept current
@@ -69,13 +76,17 @@ export class SyncedState {
 
   /**
    * Is the token revoked? True when its subject is unknown, disabled or deleted, when it was minted
-   * before the subject's `validAfter`, or when it belongs to another tenant.
+   * before the subject's `validAfter`, when it belongs to another tenant, or when it was minted from
+   * an access key that is gone, belongs to someone else or was regenerated since.
    */
   isRevoked(claims: AccessTokenClaims): boolean {
     if (!this.snapshot || claims.tenant_id !== this.snapshot.tenantId) return true;
+    const issuedAt = issuedAtMs(claims);
     const subject = this.subjects.get(`${claims.subject_type}:${claims.sub}`);
-    if (!subject || subject.deleted || !subject.enabled) return true;
-    return issuedAtMs(claims) < subject.validAfter;
+    if (!subject || subject.deleted || !subject.enabled || issuedAt < subject.validAfter) return true;
+    if (claims.subject_type !== 'user' || !claims.client_id.startsWith(ACCESS_KEY_PREFIX)) return false;
+    const key = this.subjects.get(`access-key:${claims.client_id}`);
+    return !key || key.deleted === true || key.userId !== claims.sub || issuedAt < key.validAfter;
   }
 
   /** The access rules that apply to the token's subject (users by email and groups). */

@@ -1,7 +1,13 @@
 import type { RuleGrant, ScopeType } from '../authorization/evaluate.js';
 
 /** Subject kinds whose tokens the feed tracks. */
-export type FeedSubjectType = 'user' | 'app' | 'service-account';
+export type FeedSubjectType = 'user' | 'app' | 'service-account' | 'access-key';
+
+/**
+ * Client ids of access keys start with this. A user token whose `client_id` has it was minted from
+ * that key and dies with it (deleted or regenerated), though the user lives on.
+ */
+export const ACCESS_KEY_PREFIX = 'ak-';
 
 /**
  * What a resource server must know about a subject to decide whether its tokens still hold:
@@ -12,6 +18,8 @@ export interface FeedSubject {
   id: string;
   /** Users only: access rules name users by email. */
   email?: string;
+  /** Access keys only (their `id` is the key's client id): the user the key acts as. */
+  userId?: string;
   enabled: boolean;
   deleted?: boolean;
   validAfter: number;

@@ -71,6 +71,48 @@ describe('SyncedState', () => {
     assert.equal(state.isRevoked(claims({}, minted + 5)), true);
   });
 
+  it('refuses a user token minted from an access key that is gone, not theirs, or regenerated since', () => {
+    const state = new SyncedState();
+    state.applySnapshot({
+      ...snapshot(),
+      subjects: [
+        ...snapshot().subjects,
+        { type: 'access-key', id: 'ak-k1', userId: 'u1', enabled: true, validAfter: 0 },
+      ],
+    });
+    const minted = Date.now() - 1000;
+    const viaKey = (over: Partial<AccessTokenClaims> = {}, at = minted) =>
+      claims({ sub: 'u1', subject_type: 'user', email: 'ann@example.com', client_id: 'ak-k1', ...over }, at);
+    assert.equal(state.isRevoked(viaKey()), false);
+    assert.equal(state.isRevoked(viaKey({ client_id: 'runai' })), false, 'a password token is no key token');
+    assert.equal(
+      state.isRevoked(viaKey({ client_id: 'ak-unknown' })),
+      true,
+      'an unknown key is a deleted one',
+    );
+    state.applyChange({ kind: 'subject', type: 'user', id: 'u2', enabled: true, validAfter: 0 });
+    assert.equal(state.isRevoked(viaKey({ sub: 'u2' })), true, "another user's key");
+    state.applyChange({
+      kind: 'subject',
+      type: 'access-key',
+      id: 'ak-k1',
+      userId: 'u1',
+      enabled: true,
+      validAfter: minted + 1,
+    });
+    assert.equal(state.isRevoked(viaKey()), true, 'minted before the key was regenerated');
+    assert.equal(state.isRevoked(viaKey({}, minted + 2)), false);
+    state.applyChange({
+      kind: 'subject',
+      type: 'access-key',
+      id: 'ak-k1',
+      enabled: false,
+      deleted: true,
+      validAfter: Number.MAX_SAFE_INTEGER,
+    });
+    assert.equal(state.isRevoked(viaKey({}, minted + 2)), true, 'the key was deleted');
+  });
+
   it('finds rules by app id, user email and groups; follows rule changes', () => {
     const state = new SyncedState();
     state.applySnapshot(snapshot());

@@ -1,4 +1,5 @@
 import {
+  ACCESS_KEY_PREFIX,
   createTokenVerifier,
   GuardError,
   issuedAtMs,
@@ -153,7 +154,7 @@ async function accessKeyStillValid(
     .select(['user_id', 'tokens_valid_after'])
     .where('client_id', '=', claims.client_id)
     .executeTakeFirst();
-  if (!key) return !/^ak-/.test(claims.client_id);
+  if (!key) return !claims.client_id.startsWith(ACCESS_KEY_PREFIX);
   return key.user_id === userId && issuedAt >= key.tokens_valid_after;
 }
 

@@ -36,7 +36,8 @@ export async function publishChange(
 /**
  * Publishes a subject's current revocation state, read inside the transaction: enabled, deleted
  * (row gone) and `tokens_valid_after`. Call it after creating, disabling, enabling, deleting a user,
- * application or service account, rotating its secret or logging it out.
+ * application, service account or access key (named by its client id), rotating its secret or
+ * logging it out.
  *
  * @example
  * ```ts
@@ -65,7 +66,17 @@ async function loadSubjectRow(
   tenantId: number,
   type: FeedSubjectType,
   id: string,
-): Promise<{ enabled: boolean; validAfter: number; email?: string } | undefined> {
+): Promise<{ enabled: boolean; validAfter: number; email?: string; userId?: string } | undefined> {
+  if (type === 'access-key') {
+    // Access keys are named by client id: that is what a token minted from one carries.
+    const row = await trx
+      .selectFrom('access_keys')
+      .select(['user_id', 'tokens_valid_after'])
+      .where('tenant_id', '=', tenantId)
+      .where('client_id', '=', id)
+      .executeTakeFirst();
+    return row && { enabled: true, validAfter: row.tokens_valid_after, userId: row.user_id };
+  }
   if (type === 'app') {
     const row = await trx
       .selectFrom('applications')

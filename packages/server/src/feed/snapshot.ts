@@ -21,7 +21,7 @@ export async function buildSnapshot(
 ): Promise<FeedSnapshot> {
   const cursor = await lastCursor(db);
   const t = who.tenantId;
-  const [apps, users, accounts, rules, departments, projects] = await Promise.all([
+  const [apps, users, accounts, keys, rules, departments, projects] = await Promise.all([
     db
       .selectFrom('applications')
       .select(['id', 'enabled', 'tokens_valid_after'])
@@ -35,6 +35,11 @@ export async function buildSnapshot(
     db
       .selectFrom('service_accounts')
       .select(['id', 'enabled', 'tokens_valid_after'])
+      .where('tenant_id', '=', t)
+      .execute(),
+    db
+      .selectFrom('access_keys')
+      .select(['client_id', 'user_id', 'tokens_valid_after'])
       .where('tenant_id', '=', t)
       .execute(),
     db
@@ -71,6 +76,13 @@ export async function buildSnapshot(
         email: u.email,
         enabled: u.enabled === 1,
         validAfter: u.tokens_valid_after,
+      })),
+      ...keys.map((k) => ({
+        type: 'access-key' as const,
+        id: k.client_id,
+        userId: k.user_id,
+        enabled: true,
+        validAfter: k.tokens_valid_after,
       })),
     ],
     rules: rules.map(toFeedRule),

@@ -13,6 +13,8 @@ import type { Database } from '../../store/schema.js';
 import { auditContext } from '../audit-actor.js';
 import { errorResponses, iso, isoOrNull } from '../schemas.js';
 import { deleteSecrets } from '../subject-cleanup.js';
+import { publishSubject } from '../../feed/publish.js';
+import { ACCESS_KEY_PREFIX } from '@tessera/guard';
 
 const Params = Type.Object({ accessKeyId: Type.String({ maxLength: 64 }) });
 const AccessKey = Type.Object({
@@ -123,7 +125,7 @@ export function accessKeyRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             throw new TesseraError('CONFLICT', `name: you already have an access key named "${name}"`);
           const id = uuidv4();
           const now = Date.now();
-          const clientId = `ak-${id}`;
+          const clientId = `${ACCESS_KEY_PREFIX}${id}`;
           await trx
             .insertInto('access_keys')
             .values({
@@ -146,6 +148,7 @@ export function accessKeyRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             { overlapSec: 0 },
             now,
           );
+          await publishSubject(trx, p.tenantId, 'access-key', clientId);
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'create',
@@ -187,6 +190,7 @@ export function accessKeyRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         await db.transaction().execute(async (trx) => {
           await deleteSecrets(trx, 'access-key', [row.id]);
           await trx.deleteFrom('access_keys').where('id', '=', row.id).execute();
+          await publishSubject(trx, p.tenantId, 'access-key', row.client_id);
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'delete',
@@ -233,6 +237,7 @@ export function accessKeyRoutes(ctx: Context): FastifyPluginAsyncTypebox {
               .set({ tokens_valid_after: now })
               .where('id', '=', row.id)
               .execute();
+          await publishSubject(trx, p.tenantId, 'access-key', row.client_id);
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'regenerate-secret',
