@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, integer, oneOf, optionalText, text, url, type SettingSpec } from './settings.js';
+import {
+  addressList,
+  ConfigError,
+  integer,
+  oneOf,
+  optionalText,
+  text,
+  url,
+  type SettingSpec,
+} from './settings.js';
 
 /** Signing algorithms Tessera can issue with. */
 export type SigningAlgorithm = 'ES256' | 'RS256' | 'EdDSA';
@@ -28,6 +37,7 @@ export interface Config {
   readonly sessionIdleTimeoutSec: number;
   readonly lockoutThreshold: number;
   readonly keyRotationIntervalSec: number;
+  readonly trustProxy: readonly string[];
 }
 
 type Specs = { [K in keyof Config]: SettingSpec<Config[K]> };
@@ -153,6 +163,13 @@ export const SETTINGS: Specs = {
     description: 'Signing-key rotation interval in seconds; 0 disables scheduled rotation.',
     defaultText: '7776000',
     parse: integer('TESSERA_KEY_ROTATION_INTERVAL', 7_776_000, 0, 315_360_000),
+  },
+  trustProxy: {
+    key: 'TESSERA_TRUST_PROXY',
+    description:
+      'Comma-separated addresses or CIDRs of reverse proxies (or `loopback`, `linklocal`, `uniquelocal`) whose `X-Forwarded-For` names the client; throttling and the audit log then key on that client. Empty: the socket address is the client, and `X-Forwarded-For` is ignored.',
+    defaultText: '(none)',
+    parse: addressList('TESSERA_TRUST_PROXY'),
   },
 };
 

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * Every setting Tessera reads, in one list. The README's configuration table is checked against it
  * (test/config/readme.test.ts), so adding a setting here without documenting it fails the build.
@@ -60,6 +62,39 @@ export function url(key: string, protocols: readonly string[]): (raw?: string) =
       throw new ConfigError(key, `must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
     }
     return raw;
+  };
+}
+
+const ADDRESS_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * A comma-separated list of IP addresses, CIDRs (`10.0.0.0/8`, `fd00::/8`) and the names
+ * `loopback`, `linklocal`, `uniquelocal`; empty means none.
+ *
+ * @example
+ * ```ts
+ * addressList('TESSERA_TRUST_PROXY')('10.0.0.0/8, loopback') // ['10.0.0.0/8', 'loopback']
+ * ```
+ */
+export function addressList(key: string): (raw?: string) => readonly string[] {
+  return (raw) => {
+    const items = (raw ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const item of items) {
+      if (ADDRESS_RANGES.includes(item)) continue;
+      const [address = '', bits, extra] = item.split('/');
+      const family = isIP(address);
+      const max = family === 4 ? 32 : 128;
+      const badBits = bits !== undefined && (!/^\d{1,3}$/.test(bits) || Number(bits) > max);
+      if (family === 0 || badBits || extra !== undefined)
+        throw new ConfigError(
+          key,
+          `"${item}" is not an IP address, a CIDR or one of ${ADDRESS_RANGES.join(', ')}`,
+        );
+    }
+    return Object.freeze(items);
   };
 }
 

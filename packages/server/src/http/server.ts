@@ -42,6 +42,8 @@ export async function buildServer(
     // Header size is bounded by Node's own --max-http-header-size (16 KiB by default).
     requestTimeout: 30_000,
     return503OnClosing: true,
+    // Only named proxies may say who the client is; otherwise anyone could pick their throttle key.
+    trustProxy: ctx.config.trustProxy.length ? [...ctx.config.trustProxy] : false,
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },

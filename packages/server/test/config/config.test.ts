@@ -64,6 +64,20 @@ describe('config', () => {
     assert.throws(() => loadConfig({ TESSERA_CONFIG_FILE: join(dir, 'missing.yaml') }), ConfigError);
   });
 
+  it('TESSERA_TRUST_PROXY takes addresses, CIDRs and range names, and names itself when wrong', () => {
+    assert.deepEqual(loadConfig({}).trustProxy, []);
+    assert.deepEqual(
+      loadConfig({ TESSERA_TRUST_PROXY: ' 10.0.0.0/8, loopback,fd00::/8,192.0.2.1 ' }).trustProxy,
+      ['10.0.0.0/8', 'loopback', 'fd00::/8', '192.0.2.1'],
+    );
+    for (const bad of ['10.0.0.0/33', 'proxy.example', '10.0.0.1/8/1', '::1/129', '10.0.0.0/x'])
+      assert.throws(
+        () => loadConfig({ TESSERA_TRUST_PROXY: bad }),
+        (err: ConfigError) => err.key === 'TESSERA_TRUST_PROXY' && err.message.includes(bad),
+        bad,
+      );
+  });
+
   it('is documented: the README configuration table lists every setting as SETTINGS describes it', () => {
     const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
     for (const spec of Object.values(SETTINGS)) {
