@@ -13,6 +13,7 @@ import { registerHealth } from '../health/routes.js';
 import { signingKeyRoutes } from '../keys/routes.js';
 import { registerOAuth } from '../oauth/routes.js';
 import { registerTokenV1 } from '../token/v1/route.js';
+import { registerLegacyAppToken } from '../token/v1/legacy-apptoken.js';
 import { registerWebUi } from '../web/static.js';
 import { registerWellKnown } from '../wellknown/routes.js';
 import { feedRoutes } from '../feed/routes.js';
@@ -73,6 +74,7 @@ export async function buildServer(
   registerHealth(app, ctx);
   registerWellKnown(app, ctx);
   registerTokenV1(app, ctx);
+  registerLegacyAppToken(app, ctx);
   await registerWebUi(app, ctx);
   await registerOAuth(app, ctx);
 

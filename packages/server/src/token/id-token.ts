@@ -41,10 +41,10 @@ export async function mintIdToken(
     exp: iat + options.ttlSec,
     iat,
     auth_time: Math.floor(options.authTime / 1000),
-    email: subject.email,
-    email_verified: true,
+    // Users have an email; an application (legacy apptoken endpoint) has only its name.
+    ...(subject.email ? { email: subject.email, email_verified: true } : {}),
     name: subject.name ?? subject.email,
-    preferred_username: subject.email,
+    preferred_username: subject.email ?? subject.name,
     groups: subject.groups ?? [],
     tenant_id: subject.tenantId,
   };

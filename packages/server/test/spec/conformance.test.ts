@@ -243,7 +243,18 @@ forEachStore('spec conformance', (kind) => {
     await hit('GET', A, A, 200);
     await hit('GET', `${A}/{appId}`, `${A}/${app.id}`, 200);
     await hit('PATCH', `${A}/{appId}`, `${A}/${app.id}`, 200, { enabled: true });
-    await hit('POST', `${A}/{appId}/secret`, `${A}/${app.id}/secret`, 200);
+    const { secret: appSecret } = await hit('POST', `${A}/{appId}/secret`, `${A}/${app.id}/secret`, 200);
+    // The deprecated application token endpoint: the same grant as app_token, Run:ai's old shape.
+    const L = '/v1/k8s/auth/oauth/apptoken';
+    const legacy = await hit('POST', L, L, 200, { id: app.id, name: 'viewer-bot', secret: appSecret }, null);
+    await hit('POST', L, L, 401, { id: app.id, name: 'viewer-bot', secret: 'wrong' }, null);
+    await hit('POST', L, L, 400, { id: app.id, name: 'viewer-bot' }, null);
+    assert.equal((await call(server.url, 'GET', A, undefined, legacy.access_token)).status, 403);
+    const idClaims = JSON.parse(Buffer.from(legacy.id_token.split('.')[1], 'base64url').toString());
+    assert.equal(idClaims.sub, app.id);
+    assert.equal(idClaims.aud, app.clientId);
+    assert.equal(idClaims.preferred_username, 'viewer-bot');
+    assert.equal(idClaims.email, undefined);
     await hit('GET', '/api/v1/authorization/roles', '/api/v1/authorization/roles', 200);
     await hit('GET', '/api/v1/authorization/roles/{roleIdPath}', '/api/v1/authorization/roles/8', 200);
     await hit('GET', '/api/v1/authorization/roles/{roleIdPath}', '/api/v1/authorization/roles/99', 404);
