@@ -147,7 +147,12 @@ export function ServiceAccountsPage({ perms }: { perms: PermissionMap }) {
       )}
       {pending?.kind === 'access' && (
         <SubjectAccessDialog
-          subject={{ type: 'service-account', ...pending.account }}
+          subject={{
+            type: 'service-account',
+            id: pending.account.id,
+            name: pending.account.name,
+            tenantId: pending.account.tenantId,
+          }}
           perms={perms}
           onClose={() => setPending(undefined)}
         />
