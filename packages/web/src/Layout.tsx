@@ -3,6 +3,9 @@ import { signOut, type SignedInSubject } from './auth/session.js';
 import { AccessRulesPage } from './pages/AccessRulesPage.js';
 import { AuditLogPage } from './pages/AuditLogPage.js';
 import { ApplicationsPage } from './apps/ApplicationsPage.js';
+import { AccessKeysPage } from './accounts/AccessKeysPage.js';
+import { ServiceAccountsPage } from './accounts/ServiceAccountsPage.js';
+import { ClustersPage } from './clusters/ClustersPage.js';
 import { HomePage } from './pages/HomePage.js';
 import { RolesPage } from './pages/RolesPage.js';
 import { UsersPage } from './pages/UsersPage.js';
@@ -48,6 +51,24 @@ export const SETTINGS_PAGES: PageDef[] = [
     label: 'Audit log',
     visible: (p) => can(p, 'audit', 'read'),
     render: () => <AuditLogPage />,
+  },
+  {
+    path: '/settings/service-accounts',
+    label: 'Service accounts',
+    visible: (p) => can(p, 'service-account', 'read'),
+    render: (p) => <ServiceAccountsPage perms={p} />,
+  },
+  {
+    path: '/settings/access-keys',
+    label: 'Access keys',
+    visible: (p) => can(p, 'access-keys', 'read'),
+    render: (p) => <AccessKeysPage perms={p} />,
+  },
+  {
+    path: '/settings/clusters',
+    label: 'Clusters',
+    visible: (p) => can(p, 'cluster', 'read'),
+    render: (p) => <ClustersPage perms={p} />,
   },
 ];
 

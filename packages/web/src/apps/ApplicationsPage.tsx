@@ -4,11 +4,10 @@ import { api, readableError } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { can, type PermissionMap } from '../permissions.js';
-import { AppAccessDialog } from './AppAccessDialog.js';
+import { SecretDialog } from '../components/SecretDialog.js';
+import { SubjectAccessDialog } from '../components/SubjectAccessDialog.js';
+import { when } from '../format.js';
 import { CreateApplicationDialog } from './CreateApplicationDialog.js';
-import { SecretDialog } from './SecretDialog.js';
-
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
 
 type Pending = { kind: 'regenerate' | 'delete'; app: Application } | undefined;
 
@@ -146,9 +145,24 @@ export function ApplicationsPage({ perms }: { perms: PermissionMap }) {
           }}
         />
       )}
-      {access && <AppAccessDialog app={access} perms={perms} onClose={() => setAccess(undefined)} />}
+      {access && (
+        <SubjectAccessDialog
+          subject={{ type: 'app', id: access.id, name: access.name, tenantId: access.tenantId }}
+          perms={perms}
+          onClose={() => setAccess(undefined)}
+        />
+      )}
       {secret && (
-        <SecretDialog name={secret.name} secret={secret.secret} onClose={() => setSecret(undefined)} />
+        <SecretDialog
+          owner={{
+            name: secret.name,
+            idLabel: 'Application name',
+            idValue: secret.name,
+            idButton: 'Copy name',
+          }}
+          secret={secret.secret}
+          onClose={() => setSecret(undefined)}
+        />
       )}
       {pending?.kind === 'regenerate' && (
         <ConfirmDialog

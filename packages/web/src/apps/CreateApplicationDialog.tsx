@@ -3,6 +3,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { api, readableError } from '../api.js';
 import { Dialog } from '../components/Dialog.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
+import { nameProblem } from '../names.js';
 import { ProjectPicker } from './ProjectPicker.js';
 
 /** The seed's three roles, as the API's `roles` names. */
@@ -11,8 +12,6 @@ const ROLES = [
   { name: 'editor', label: 'Editor', hint: 'Projects and departments (Administrator API).' },
   { name: 'admin', label: 'Administrator', hint: 'Users, tenant settings and clusters.' },
 ] as const;
-
-const NAME = /^[a-z][-_a-z0-9]*[a-z0-9]$/;
 
 /** New application: a name, its roles, and projects for Researcher; then its secret is shown once. */
 export function CreateApplicationDialog({
@@ -31,10 +30,9 @@ export function CreateApplicationDialog({
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!NAME.test(name) || name.length > 63) {
-      setError(
-        'Name: use 2 to 63 lowercase letters, digits, "-" or "_", starting with a letter and ending with a letter or digit.',
-      );
+    const problem = nameProblem(name);
+    if (problem) {
+      setError(problem);
       return;
     }
     if (roles.includes('researcher') && projects.length === 0) {

@@ -13,13 +13,19 @@ export function CopyField({
   label,
   value,
   buttonLabel = 'Copy',
+  buttonName,
+  multiline = false,
 }: {
   label: string;
   value: string;
   buttonLabel?: string;
+  /** The button's accessible name when several Copy buttons share one dialog; contains the visible label. */
+  buttonName?: string;
+  /** Long values (a command line) wrap in a read-only text area instead of scrolling in one line. */
+  multiline?: boolean;
 }) {
   const id = useId();
-  const input = useRef<HTMLInputElement>(null);
+  const input = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const [status, setStatus] = useState('');
   const copy = async () => {
     try {
@@ -34,15 +40,27 @@ export function CopyField({
     <div className="copy-field">
       <label htmlFor={id}>{label}</label>
       <div className="copy-row">
-        <input
-          id={id}
-          ref={input}
-          readOnly
-          value={value}
-          spellCheck={false}
-          onFocus={(e) => e.target.select()}
-        />
-        <button type="button" onClick={() => void copy()}>
+        {multiline ? (
+          <textarea
+            id={id}
+            ref={input}
+            readOnly
+            value={value}
+            rows={4}
+            spellCheck={false}
+            onFocus={(e) => e.target.select()}
+          />
+        ) : (
+          <input
+            id={id}
+            ref={input}
+            readOnly
+            value={value}
+            spellCheck={false}
+            onFocus={(e) => e.target.select()}
+          />
+        )}
+        <button type="button" aria-label={buttonName} onClick={() => void copy()}>
           {buttonLabel}
         </button>
         <span role="status" className="copy-status">

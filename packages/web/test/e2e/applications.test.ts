@@ -13,6 +13,7 @@ import {
   type ServerProcess,
 } from '../../../server/test/helpers/server-process.js';
 import { ensureWebBuilt, launchBrowser, screenshot, type Browser } from '../helpers/browser.js';
+import { copySecret, signIn } from '../helpers/ui.js';
 import { createUserWithRole } from '../helpers/users.js';
 
 const VIEWER = { email: 'viewer@example.com', password: 'viewer-password-1', roleId: 8 };
@@ -25,26 +26,6 @@ function seedCurl(url: string, name: string, secret: string): { accessToken?: st
   const status = Number(out.pop());
   const body = JSON.parse(out.join('\n') || '{}') as { accessToken?: string };
   return { ...body, status };
-}
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-/** The secret dialog's Secret key, read back from the clipboard after pressing Copy. */
-async function copySecret(page: Page): Promise<string> {
-  const dialog = page.getByRole('dialog');
-  const field = dialog.getByLabel('Secret key', { exact: true });
-  await field.waitFor();
-  assert.equal(await field.getAttribute('readonly'), '');
-  await dialog.getByRole('button', { name: 'Copy', exact: true }).click();
-  await dialog.getByRole('status').filter({ hasText: 'Copied' }).waitFor();
-  const copied = String(await page.evaluate('navigator.clipboard.readText()'));
-  assert.equal(copied, await field.inputValue());
-  assert.match(copied, /\S{20,}/);
-  return copied;
 }
 
 // Issue #6's "Done when", in a real browser (Debian's Chromium) against a real server process.

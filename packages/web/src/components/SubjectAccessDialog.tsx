@@ -1,8 +1,8 @@
-import type { AccessRule, Application, Role } from '@tessera/client';
+import type { AccessRule, Role } from '@tessera/client';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, readableError } from '../api.js';
-import { Dialog } from '../components/Dialog.js';
-import { ErrorAlert } from '../components/ErrorAlert.js';
+import { Dialog } from './Dialog.js';
+import { ErrorAlert } from './ErrorAlert.js';
 import { can, type PermissionMap } from '../permissions.js';
 
 /** The seed's roles → the predefined role (by name) and where it applies. */
@@ -17,16 +17,35 @@ interface ProjectRow {
   name: string;
 }
 
+/** A machine identity whose access rules the dialog edits. */
+export interface AccessSubject {
+  type: 'app' | 'service-account';
+  id: string;
+  name: string;
+  tenantId: string;
+}
+
+const NOUN: Record<AccessSubject['type'], string> = {
+  app: 'application',
+  'service-account': 'service account',
+};
+
 /**
- * `Application | Projects`: an application's access rules (role on scope), with adding a role —
- * Researcher on a chosen project, Editor or Administrator on the tenant — and removing one.
+ * `Application | Projects` (and the same for a service account): the subject's access rules (role
+ * on scope), with adding a role — Researcher on a chosen project, Editor or Administrator on the
+ * tenant — and removing one.
+ *
+ * @example
+ * ```tsx
+ * <SubjectAccessDialog subject={{ type: 'app', id, name, tenantId }} perms={perms} onClose={close} />
+ * ```
  */
-export function AppAccessDialog({
-  app,
+export function SubjectAccessDialog({
+  subject,
   perms,
   onClose,
 }: {
-  app: Application;
+  subject: AccessSubject;
   perms: PermissionMap;
   onClose: () => void;
 }) {
@@ -41,12 +60,16 @@ export function AppAccessDialog({
 
   const reload = useCallback(async () => {
     try {
-      const list = await api.accessRules.list({ subjectType: 'app', subjectIds: [app.id], limit: 500 });
+      const list = await api.accessRules.list({
+        subjectType: subject.type,
+        subjectIds: [subject.id],
+        limit: 500,
+      });
       setRules(list.accessRules);
     } catch (err) {
       setError(readableError(err));
     }
-  }, [app.id]);
+  }, [subject.type, subject.id]);
   useEffect(() => {
     void reload();
     api.roles.list().then(setRoles, (err: unknown) => setError(readableError(err)));
@@ -69,11 +92,11 @@ export function AppAccessDialog({
       return setError('Project: choose the project for the Researcher role.');
     try {
       await api.accessRules.create({
-        subjectType: 'app',
-        subjectId: app.id,
+        subjectType: subject.type,
+        subjectId: subject.id,
         roleId: role.id,
         scopeType: seed.perProject ? 'project' : 'tenant',
-        scopeId: seed.perProject ? project.trim() : app.tenantId,
+        scopeId: seed.perProject ? project.trim() : subject.tenantId,
       });
     } catch (err) {
       setError(readableError(err));
@@ -91,8 +114,10 @@ export function AppAccessDialog({
   };
 
   return (
-    <Dialog title={`Access of ${app.name}`} onClose={onClose}>
-      {rules && rules.length === 0 && <p>No roles yet: this application can get a token but do nothing.</p>}
+    <Dialog title={`Access of ${subject.name}`} onClose={onClose}>
+      {rules && rules.length === 0 && (
+        <p>No roles yet: this {NOUN[subject.type]} can get a token but do nothing.</p>
+      )}
       {rules && rules.length > 0 && (
         <ul className="rules">
           {rules.map((r) => (

@@ -1,0 +1,103 @@
+import type { Cluster } from '@tessera/client';
+import { useState, type FormEvent } from 'react';
+import { readableError } from '../api.js';
+import { Dialog } from '../components/Dialog.js';
+import { ErrorAlert } from '../components/ErrorAlert.js';
+
+/** The API's cluster name pattern (a DNS-style label, dots allowed). */
+const NAME = /^[A-Za-z0-9]([-.A-Za-z0-9]*[A-Za-z0-9])?$/;
+
+/** What the form sends: the API's `ClusterCreationRequest` / update body. */
+export interface ClusterFields {
+  name: string;
+  domain?: string;
+}
+
+/** Why the form's values would be refused, naming the field; undefined when they are fine. */
+function problem(name: string, domain: string, hadDomain: boolean): string | undefined {
+  if (!NAME.test(name) || name.length > 63)
+    return 'Name: use 1 to 63 letters, digits, "-" or ".", starting and ending with a letter or digit.';
+  if (!domain && hadDomain) return 'URL: a cluster URL cannot be removed, only changed.';
+  if (domain && (!/^https?:\/\/\S+$/.test(domain) || domain.length > 2048))
+    return 'URL: enter the address of the Cluster API, starting with http:// or https://.';
+  if (domain && !URL.canParse(domain)) return 'URL: this is not a valid address.';
+  return undefined;
+}
+
+/**
+ * New cluster / Edit cluster: its name and the URL its Cluster API answers at. `onSave` may fail;
+ * its error is shown in the dialog, which stays open.
+ *
+ * @example
+ * ```tsx
+ * <ClusterDialog onSave={(fields) => api.clusters.create(fields)} onClose={close} />
+ * ```
+ */
+export function ClusterDialog({
+  cluster,
+  onSave,
+  onClose,
+}: {
+  /** The cluster to edit; none for a new one. */
+  cluster?: Cluster;
+  onSave: (fields: ClusterFields) => Promise<void>;
+  onClose: () => void;
+}) {
+  const [name, setName] = useState(cluster?.name ?? '');
+  const [domain, setDomain] = useState(cluster?.domain ?? '');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const trimmed = domain.trim();
+    const bad = problem(name.trim(), trimmed, Boolean(cluster?.domain));
+    if (bad) return setError(bad);
+    setBusy(true);
+    setError(undefined);
+    try {
+      await onSave({ name: name.trim(), ...(trimmed ? { domain: trimmed } : {}) });
+    } catch (err) {
+      setError(readableError(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title={cluster ? `Edit ${cluster.name}` : 'New cluster'} onClose={onClose}>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <label className="field">
+          Name
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            autoFocus
+            required
+            autoComplete="off"
+          />
+        </label>
+        <label className="field">
+          URL
+          <input
+            type="url"
+            value={domain}
+            onChange={(e) => setDomain(e.target.value)}
+            placeholder="https://cluster.example.com"
+            autoComplete="off"
+            aria-describedby="cluster-url-hint"
+          />
+          <span id="cluster-url-hint" className="hint">
+            Where the cluster&apos;s Cluster API answers{cluster ? '' : '; optional, can be set later'}.
+          </span>
+        </label>
+        <ErrorAlert message={error} />
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            {cluster ? 'Save' : 'Create'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
