@@ -61,8 +61,9 @@ export const SETTINGS_PAGES: PageDef[] = [
   {
     path: '/settings/access-keys',
     label: 'Access keys',
-    visible: (p) => can(p, 'access-keys', 'read'),
-    render: (p) => <AccessKeysPage perms={p} />,
+    // Personal, like a personal access token: every signed-in user manages their own keys.
+    visible: () => true,
+    render: () => <AccessKeysPage />,
   },
   {
     path: '/settings/clusters',

@@ -7,7 +7,6 @@ import { NameDialog } from '../components/NameDialog.js';
 import { RegenerateSecretDialog, type Regenerated } from '../components/RegenerateSecretDialog.js';
 import { SecretDialog } from '../components/SecretDialog.js';
 import { when } from '../format.js';
-import { can, type PermissionMap } from '../permissions.js';
 import { useList } from '../useList.js';
 
 type Pending = { kind: 'regenerate' | 'delete'; key: AccessKey } | undefined;
@@ -16,30 +15,27 @@ type Shown = Regenerated & { name: string; clientId: string };
 /**
  * Settings & Tools → Access keys: the signed-in user's own keys (the API lists no one else's):
  * create (the secret shown once), regenerate (confirmed, optionally overlapping), delete (confirmed).
+ * Every user manages their own keys, whatever their roles: a key acts with its user's permissions
+ * and no more, like a personal access token, so it grants nothing new.
  *
  * @example
  * ```tsx
- * <AccessKeysPage perms={perms} />
+ * <AccessKeysPage />
  * ```
  */
-export function AccessKeysPage({ perms }: { perms: PermissionMap }) {
+export function AccessKeysPage() {
   const { items: keys, error, reload } = useList(async () => (await api.accessKeys.list()).accessKeys);
   const [creating, setCreating] = useState(false);
   const [shown, setShown] = useState<Shown>();
   const [pending, setPending] = useState<Pending>();
-  const mayCreate = can(perms, 'access-keys', 'create');
-  const mayUpdate = can(perms, 'access-keys', 'update');
-  const mayDelete = can(perms, 'access-keys', 'delete');
 
   return (
     <>
       <div className="page-head">
         <h1>Access keys</h1>
-        {mayCreate && (
-          <button type="button" className="primary" onClick={() => setCreating(true)}>
-            New access key
-          </button>
-        )}
+        <button type="button" className="primary" onClick={() => setCreating(true)}>
+          New access key
+        </button>
       </div>
       <p className="hint">
         Your personal keys for scripts: a token obtained with one (<code>grantType: client_credentials</code>{' '}
@@ -59,7 +55,7 @@ export function AccessKeysPage({ perms }: { perms: PermissionMap }) {
                 <th scope="col">Client ID</th>
                 <th scope="col">Created</th>
                 <th scope="col">Last login</th>
-                {(mayUpdate || mayDelete) && <th scope="col">Actions</th>}
+                <th scope="col">Actions</th>
               </tr>
             </thead>
             <tbody>
@@ -71,29 +67,23 @@ export function AccessKeysPage({ perms }: { perms: PermissionMap }) {
                   </td>
                   <td>{when(key.createdAt)}</td>
                   <td>{when(key.lastLogin)}</td>
-                  {(mayUpdate || mayDelete) && (
-                    <td className="actions">
-                      {mayUpdate && (
-                        <button
-                          type="button"
-                          aria-label={`Regenerate secret of ${key.name}`}
-                          onClick={() => setPending({ kind: 'regenerate', key })}
-                        >
-                          Regenerate secret
-                        </button>
-                      )}
-                      {mayDelete && (
-                        <button
-                          type="button"
-                          className="danger"
-                          aria-label={`Delete ${key.name}`}
-                          onClick={() => setPending({ kind: 'delete', key })}
-                        >
-                          Delete
-                        </button>
-                      )}
-                    </td>
-                  )}
+                  <td className="actions">
+                    <button
+                      type="button"
+                      aria-label={`Regenerate secret of ${key.name}`}
+                      onClick={() => setPending({ kind: 'regenerate', key })}
+                    >
+                      Regenerate secret
+                    </button>
+                    <button
+                      type="button"
+                      className="danger"
+                      aria-label={`Delete ${key.name}`}
+                      onClick={() => setPending({ kind: 'delete', key })}
+                    >
+                      Delete
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
