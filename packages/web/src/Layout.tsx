@@ -8,6 +8,8 @@ import { RolesPage } from './pages/RolesPage.js';
 import { UsersPage } from './pages/UsersPage.js';
 import { can, type PermissionMap } from './permissions.js';
 import { navigate } from './router.js';
+import { OrgUnitsPage } from './org-units/OrgUnitsPage.js';
+import { TenantSettingsPage } from './tenant-settings/TenantSettingsPage.js';
 
 /** A page of the app: where it lives, its menu label, and who may see it. */
 interface PageDef {
@@ -48,6 +50,18 @@ export const SETTINGS_PAGES: PageDef[] = [
     label: 'Audit log',
     visible: (p) => can(p, 'audit', 'read'),
     render: () => <AuditLogPage />,
+  },
+  {
+    path: '/settings/org-units',
+    label: 'Departments & projects',
+    visible: (p) => can(p, 'department', 'read') || can(p, 'project', 'read'),
+    render: (p) => <OrgUnitsPage perms={p} />,
+  },
+  {
+    path: '/settings/tenant',
+    label: 'Tenant settings',
+    visible: (p) => can(p, 'settings', 'read') || can(p, 'security-settings', 'read'),
+    render: (p) => <TenantSettingsPage perms={p} />,
   },
 ];
 
