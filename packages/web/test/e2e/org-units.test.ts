@@ -135,7 +135,9 @@ forEachStore('web UI: Departments & projects', (kind) => {
     assert.equal(await details.getByLabel('Name').getAttribute('readonly'), '');
     await details.getByLabel('Description').fill('Image models');
     await details.getByRole('button', { name: 'Save' }).click();
-    await page.getByText('Image models').waitFor();
+    // (A controlled textarea's text is its value, so look for the text only once the dialog is gone.)
+    await details.waitFor({ state: 'detached' });
+    await page.getByRole('list', { name: 'Projects in research' }).getByText('Image models').waitFor();
     const project = await byName('projects', 'vision');
     assert.equal(project.description, 'Image models');
     assert.equal(project.resources[0].gpu.deserved, 4, 'the quotas are unchanged');
