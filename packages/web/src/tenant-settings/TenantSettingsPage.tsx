@@ -8,9 +8,15 @@ import { SettingGroupView } from './SettingGroupView.js';
 import { withReadableRange } from './durations.js';
 import './tenant-settings.css';
 
-/** The server's sentence for a refused value, without the `value:` field prefix the label replaces. */
+/**
+ * The server's sentence for a refused value in the form's words: the `value:` prefix becomes the
+ * setting's label, `body.idpAlias:` the label of the field behind it.
+ */
 function refusal(group: SettingGroup, err: unknown): string {
   if (err instanceof TesseraApiError && err.status === 400 && err.body?.message) {
+    const at = /^body\.(\w+): (.*)$/.exec(err.body.message);
+    const field = at && group.fields.find((f) => f.wire === at[1]);
+    if (field) return `${group.label} — ${field.label}: ${at[2]}`;
     const message = err.body.message.replace(/^value: /, '');
     const duration =
       group.fields.length === 1 && group.fields[0]!.kind === 'duration' ? group.fields[0] : undefined;

@@ -9,12 +9,13 @@ import {
   type DurationUnit,
 } from './durations.js';
 
-/** One input of the form. */
-export type Field =
-  | { kind: 'boolean'; id: string; label: string }
-  | { kind: 'number'; id: string; label: string; suffix?: string }
-  | { kind: 'duration'; id: string; label: string; units: readonly DurationUnit[]; optional?: boolean }
-  | { kind: 'text'; id: string; label: string; placeholder?: string };
+/** One input of the form; `wire` is its property in the server's object (to place the server's messages). */
+export type Field = { id: string; label: string; wire?: string } & (
+  | { kind: 'boolean' }
+  | { kind: 'number'; suffix?: string }
+  | { kind: 'duration'; units: readonly DurationUnit[]; optional?: boolean }
+  | { kind: 'text'; placeholder?: string }
+);
 
 /** What the form holds for a field: a checkbox state, typed text, or an amount with a unit. */
 export type FieldDraft = boolean | string | DurationDraft;
@@ -138,8 +139,19 @@ function securityGroups(
         'Send the sign-in page straight to an identity provider.',
       ),
       fields: [
-        { kind: 'boolean', id: 'sso.enabled', label: 'Redirect sign-in to the identity provider' },
-        { kind: 'text', id: 'sso.idpAlias', label: 'Identity provider alias', placeholder: 'e.g. corp-oidc' },
+        {
+          kind: 'boolean',
+          id: 'sso.enabled',
+          wire: 'enabled',
+          label: 'Redirect sign-in to the identity provider',
+        },
+        {
+          kind: 'text',
+          id: 'sso.idpAlias',
+          wire: 'idpAlias',
+          label: 'Identity provider alias',
+          placeholder: 'e.g. corp-oidc',
+        },
       ],
       current: sso,
       drafts: () => ({ 'sso.enabled': sso.enabled, 'sso.idpAlias': sso.idpAlias ?? '' }),
@@ -152,7 +164,16 @@ function securityGroups(
         'Browser session idle timeout',
         'Idle time before the web UI signs out.',
       ),
-      fields: [{ kind: 'duration', id: 'idle', label: 'Idle timeout', units: MINUTE_UNITS, optional: true }],
+      fields: [
+        {
+          kind: 'duration',
+          id: 'idle',
+          wire: 'idleTimeout',
+          label: 'Idle timeout',
+          units: MINUTE_UNITS,
+          optional: true,
+        },
+      ],
       current: idle,
       drafts: () => ({ idle: durationDraft(idle.idleTimeout, MINUTE_UNITS) }),
       toValue: (d) => ({ idleTimeout: number('Idle timeout', durationValue(d.idle as DurationDraft), true) }),
@@ -160,7 +181,15 @@ function securityGroups(
     },
     {
       ...about('logoutRedirectUri', 'Logout redirect', 'Where the web UI goes after sign-out.'),
-      fields: [{ kind: 'text', id: 'logout.uri', label: 'Logout redirect URL', placeholder: 'https://…' }],
+      fields: [
+        {
+          kind: 'text',
+          id: 'logout.uri',
+          wire: 'uri',
+          label: 'Logout redirect URL',
+          placeholder: 'https://…',
+        },
+      ],
       current: logout,
       drafts: () => ({ 'logout.uri': logout.uri ?? '' }),
       toValue: (d) => ({ uri: text(d, 'logout.uri') || null }),

@@ -115,7 +115,9 @@ forEachStore('web UI: Tenant settings', (kind) => {
     await page.getByRole('textbox', { name: 'Identity provider alias' }).fill('Bad Alias');
     await page.getByRole('button', { name: 'Save' }).click();
     const alert = page.getByRole('alert');
-    await alert.filter({ hasText: /Auto-redirect to SSO: .*idpAlias/ }).waitFor();
+    await alert
+      .filter({ hasText: /Auto-redirect to SSO — Identity provider alias: Expected string to match/ })
+      .waitFor();
     assert.doesNotMatch((await alert.textContent()) ?? '', /Access token lifetime/);
     await page.getByRole('status').filter({ hasText: '1 setting saved.' }).waitFor();
     await page.getByRole('textbox', { name: 'Identity provider alias' }).fill('corp-oidc');
