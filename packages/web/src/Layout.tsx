@@ -11,6 +11,8 @@ import { RolesPage } from './pages/RolesPage.js';
 import { UsersPage } from './pages/UsersPage.js';
 import { can, type PermissionMap } from './permissions.js';
 import { navigate } from './router.js';
+import { OrgUnitsPage } from './org-units/OrgUnitsPage.js';
+import { TenantSettingsPage } from './tenant-settings/TenantSettingsPage.js';
 
 /** A page of the app: where it lives, its menu label, and who may see it. */
 interface PageDef {
@@ -27,6 +29,19 @@ export const SETTINGS_PAGES: PageDef[] = [
     label: 'Applications',
     visible: (p) => can(p, 'apps', 'read'),
     render: (p) => <ApplicationsPage perms={p} />,
+  },
+  {
+    path: '/settings/service-accounts',
+    label: 'Service accounts',
+    visible: (p) => can(p, 'service-account', 'read'),
+    render: (p) => <ServiceAccountsPage perms={p} />,
+  },
+  {
+    path: '/settings/access-keys',
+    label: 'Access keys',
+    // Personal, like a personal access token: every signed-in user manages their own keys.
+    visible: () => true,
+    render: () => <AccessKeysPage />,
   },
   {
     path: '/settings/users',
@@ -47,29 +62,28 @@ export const SETTINGS_PAGES: PageDef[] = [
     render: () => <RolesPage />,
   },
   {
-    path: '/settings/audit-log',
-    label: 'Audit log',
-    visible: (p) => can(p, 'audit', 'read'),
-    render: () => <AuditLogPage />,
-  },
-  {
-    path: '/settings/service-accounts',
-    label: 'Service accounts',
-    visible: (p) => can(p, 'service-account', 'read'),
-    render: (p) => <ServiceAccountsPage perms={p} />,
-  },
-  {
-    path: '/settings/access-keys',
-    label: 'Access keys',
-    // Personal, like a personal access token: every signed-in user manages their own keys.
-    visible: () => true,
-    render: () => <AccessKeysPage />,
+    path: '/settings/org-units',
+    label: 'Departments & projects',
+    visible: (p) => can(p, 'department', 'read') || can(p, 'project', 'read'),
+    render: (p) => <OrgUnitsPage perms={p} />,
   },
   {
     path: '/settings/clusters',
     label: 'Clusters',
     visible: (p) => can(p, 'cluster', 'read'),
     render: (p) => <ClustersPage perms={p} />,
+  },
+  {
+    path: '/settings/tenant',
+    label: 'Tenant settings',
+    visible: (p) => can(p, 'settings', 'read') || can(p, 'security-settings', 'read'),
+    render: (p) => <TenantSettingsPage perms={p} />,
+  },
+  {
+    path: '/settings/audit-log',
+    label: 'Audit log',
+    visible: (p) => can(p, 'audit', 'read'),
+    render: () => <AuditLogPage />,
   },
 ];
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { ValueErrorType } from '@sinclair/typebox/errors';
 import { requirePermission } from '../auth/principal.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { auditContext } from '../admin/audit-actor.js';
@@ -218,5 +219,8 @@ function validateSecurityBody(name: string, value: unknown): void {
   const checker = COMPILED[name];
   if (!checker) return;
   const first = checker.Errors(value).First();
-  if (first) throw invalidField(`body${first.path.replaceAll('/', '.')}`, first.message);
+  if (!first) return;
+  // A nullable field fails as "Expected union value"; its non-null branch's error says what is wrong.
+  const branch = first.errors.flatMap((it) => [...it]).find((e) => e.type !== ValueErrorType.Null);
+  throw invalidField(`body${first.path.replaceAll('/', '.')}`, (branch ?? first).message);
 }

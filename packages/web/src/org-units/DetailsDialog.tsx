@@ -1,0 +1,74 @@
+import { useId, useState, type FormEvent } from 'react';
+import { readableError } from '../api.js';
+import { Dialog } from '../components/Dialog.js';
+import { ErrorAlert } from '../components/ErrorAlert.js';
+import { saveDescription, type OrgUnit, type OrgUnitKind } from './org-unit.js';
+
+/**
+ * Edit details of a department or project: its description. The name is shown but fixed — the
+ * spec's update requests have no name (a project's name is its namespace), so renaming is not offered.
+ *
+ * @example
+ * ```tsx
+ * <DetailsDialog kind="department" unit={d} onClose={close} onSaved={replace} />
+ * ```
+ */
+export function DetailsDialog({
+  kind,
+  unit,
+  onClose,
+  onSaved,
+}: {
+  kind: OrgUnitKind;
+  unit: OrgUnit;
+  onClose: () => void;
+  onSaved: (unit: OrgUnit) => void;
+}) {
+  const id = useId();
+  const [description, setDescription] = useState(unit.description);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      onSaved(await saveDescription(kind, unit, description.trim()));
+    } catch (err) {
+      setError(readableError(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title={`Details of ${unit.name}`} onClose={onClose}>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <label className="field">
+          Name
+          <input value={unit.name} readOnly aria-describedby={`${id}-name`} />
+        </label>
+        <p id={`${id}-name`} className="hint">
+          Names cannot be changed: the API keeps a {kind}&apos;s name for its lifetime (a project&apos;s name
+          is its namespace). Create a new {kind} to use another name.
+        </p>
+        <label className="field">
+          Description
+          <textarea
+            value={description}
+            maxLength={1024}
+            rows={3}
+            onChange={(e) => setDescription(e.target.value)}
+          />
+        </label>
+        <ErrorAlert message={error} />
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            Save
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
