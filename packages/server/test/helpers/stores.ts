@@ -39,7 +39,8 @@ let postgresReachable: Promise<string | undefined> | undefined;
  */
 export function postgresUnavailable(): Promise<string | undefined> {
   postgresReachable ??= (async () => {
-    const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
+    // A loaded machine can take seconds to answer; a stopped server refuses at once.
+    const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 20_000 });
     try {
       await client.connect();
       await client.query('select 1');
