@@ -9,6 +9,7 @@ import type { Context } from '../context.js';
 import { invalidField, TesseraError } from '../errors/registry.js';
 import { principalOf } from '../http/authenticated.js';
 import { tenantScope } from '../scopes/ancestry.js';
+import { settingsChanged } from './settings-cache.js';
 import {
   definitionOf,
   settingValues,
@@ -133,6 +134,7 @@ export function settingRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             details: { value },
           });
         });
+        settingsChanged(db, p.tenantId);
         return { msg: `setting ${key} updated` };
       },
     );
@@ -204,6 +206,7 @@ export function settingRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             details: { value },
           });
         });
+        settingsChanged(db, p.tenantId);
         return reply.code(200).send();
       },
     );
