@@ -18,6 +18,7 @@ import { registerWellKnown } from '../wellknown/routes.js';
 import { feedRoutes } from '../feed/routes.js';
 import { requireAuthentication } from './authenticated.js';
 import { installErrorHandling } from './error-handler.js';
+import { OneLineRequestLog } from './request-log.js';
 
 /** Paths whose values must never be logged, even at trace level. */
 const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'];
@@ -42,6 +43,7 @@ export async function buildServer(
     // Header size is bounded by Node's own --max-http-header-size (16 KiB by default).
     requestTimeout: 30_000,
     return503OnClosing: true,
+    logController: new OneLineRequestLog(),
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
