@@ -2,7 +2,8 @@ import type { Context } from '../context.js';
 import { secretMatches } from '../crypto/secrets.js';
 import { lockOf, throttledSecretLookup, type ThrottleRow } from '../oauth/throttle-secret.js';
 import type { ApplicationTable } from '../store/schema.js';
-import { appWithSecrets, locksAndApp } from './app-credentials-query.js';
+import { appWithSecrets } from './app-credentials-query.js';
+import { lookupLocksAndApp } from './app-lookup-batch.js';
 
 /** Why a credential check failed. Recorded in the audit log, never told to the caller. */
 export type CredentialFailure = 'unknown_client' | 'wrong_secret' | 'disabled';
@@ -37,7 +38,8 @@ export async function checkAppSecret(
 /**
  * {@link checkAppSecret} under brute-force protection: failures count per (client, address) and per
  * address; a locked pair gets 429 with `Retry-After`. The token endpoint's hot path: the throttle's
- * lock and the application with its secrets come back from one query (one round trip).
+ * lock and the application with its secrets come back from one query (one round trip), shared on
+ * PostgreSQL by the lookups that arrive together (credentials/app-lookup-batch.ts).
  *
  * @example
  * ```ts
@@ -57,7 +59,7 @@ export async function checkAppSecretThrottled(
     tenantId,
     { kind: 'client', account: identifier, address },
     async (keys, now) => {
-      const rows = await locksAndApp(ctx.store.db, { ...keys, tenantId, identifier, now });
+      const rows = await lookupLocksAndApp(ctx.store.db, { ...keys, tenantId, identifier, now });
       const first = rows[0];
       const throttle: ThrottleRow[] = [];
       // Both null or undefined mean "no throttle row for this key".

@@ -1,8 +1,11 @@
-import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
 /** Marks a parameter's place while a query is built once; no caller value can start with NUL. */
 const MARK = '\u0000tessera-parameter:';
+
+/** A query builder or a raw `sql` query (which compiles against the store it is given). */
+type Buildable<R> = { compile(db: Kysely<Database>): CompiledQuery<R> };
 
 /** A query built and compiled once per store, executed with new parameter values. */
 export type PreparedQuery<P, R> = (db: Kysely<Database>, params: P) => Promise<R[]>;
@@ -22,7 +25,7 @@ export type PreparedQuery<P, R> = (db: Kysely<Database>, params: P) => Promise<R
  * ```
  */
 export function preparedQuery<P extends object, R>(
-  build: (db: Kysely<Database>, params: P) => Compilable<R>,
+  build: (db: Kysely<Database>, params: P) => Buildable<R>,
 ): PreparedQuery<P, R> {
   const compiled = new WeakMap<
     Kysely<Database>,
@@ -32,7 +35,7 @@ export function preparedQuery<P extends object, R>(
   return async (db, params) => {
     let entry = compiled.get(db);
     if (!entry) {
-      const query = build(db, placeholders).compile();
+      const query = build(db, placeholders).compile(db);
       const slots = query.parameters.map((value) =>
         typeof value === 'string' && value.startsWith(MARK)
           ? (value.slice(MARK.length) as keyof P)
