@@ -80,8 +80,9 @@ async function answer(db: Kysely<Database>, batch: Waiting[]): Promise<void> {
     const byLookup = batch.map((): LockAndAppRow[] => []);
     for (const row of rows) byLookup[Number(row.n) - 1]?.push(row);
     batch.forEach((w, i) => w.resolve(byLookup[i] ?? []));
-  } catch (err) {
-    for (const w of batch) w.reject(err);
+  } catch {
+    // One lookup's bad value (text PostgreSQL refuses) must not fail the others: each alone.
+    for (const w of batch) locksAndApp(db, w.lookup).then(w.resolve, w.reject);
   }
 }
 

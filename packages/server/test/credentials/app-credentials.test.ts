@@ -153,4 +153,20 @@ forEachStore('checkAppSecret', (kind) => {
     assert.equal(together[2]?.length, 2);
     assert.equal(together[3]?.[0]?.id, null);
   });
+
+  it('one lookup PostgreSQL refuses does not fail the lookups made with it', async () => {
+    const lookup = (identifier: string): AppLookup => ({
+      tenantId: 1,
+      identifier,
+      pair: `client:1:${identifier}:10.0.0.9`,
+      address: 'address:10.0.0.9',
+      now,
+    });
+    const outcomes = await Promise.allSettled(
+      ['one', 'bad\u0000name', 'two'].map((id) => lookupLocksAndApp(store.db, lookup(id))),
+    );
+    const [first, , third] = outcomes;
+    assert.equal(first?.status === 'fulfilled' && first.value[0]?.id, 'a1');
+    assert.equal(third?.status === 'fulfilled' && third.value[0]?.id, 'a2');
+  });
 });
