@@ -89,7 +89,9 @@ async function answer(db: Kysely<Database>, batch: Waiting[]): Promise<void> {
 /**
  * PostgreSQL: {@link locksAndApp} for many lookups at once. Each lookup is a row of `unnest(…)`
  * (numbered `n` from 1 in order) with the same joins as the single query, so each gets exactly the
- * rows it would have had alone, at least one.
+ * rows it would have had alone, at least one. The application is looked up per lookup (`lateral`,
+ * `offset 0` so that the planner keeps it so): joined plainly, PostgreSQL hashed the whole
+ * `applications` table for each batch (186 ms at 100,000 applications, against 0.6 ms this way).
  */
 const locksAndApps = preparedQuery(
   (
@@ -103,8 +105,11 @@ const locksAndApps = preparedQuery(
     from unnest(${p.tenantIds}::integer[], ${p.identifiers}::text[], ${p.pairs}::text[],
                 ${p.addresses}::text[], ${p.nows}::bigint[])
       with ordinality as q(tenant_id, identifier, pair, address, now, n)
-    left join applications a
-      on a.tenant_id = q.tenant_id and (a.name = q.identifier or a.client_id = q.identifier)
+    left join lateral (
+      select a.id, a.name, a.client_id, a.enabled, a.tenant_id from applications a
+      where a.tenant_id = q.tenant_id and (a.name = q.identifier or a.client_id = q.identifier)
+      offset 0
+    ) a on true
     left join credential_secrets s
       on s.owner_id = a.id and s.owner_type = 'app' and (s.expires_at is null or s.expires_at > q.now)
   `,
