@@ -10,8 +10,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CompactSign, createLocalJWKSet, exportJWK, generateKeyPair } from 'jose';
 import { v7 as uuidv7 } from 'uuid';
-import { createGuard } from '@tessera/guard';
-import { buildClusterServer, createLocalExecutor, openWorkloadStore } from '@tessera/cluster';
 
 const CLUSTER = '3f1c2b9e-4d5a-4e6f-8a7b-1c2d3e4f5a6b';
 const SELF = fileURLToPath(import.meta.url);
@@ -45,6 +43,9 @@ export interface GuardBenchResult {
 
 /** Child process: a guard synced from a fixed snapshot, the same Cluster API with the guard on and off. */
 async function serve(): Promise<void> {
+  // Imported here, in the child only: the bench harness imports runGuardBench from this file.
+  const { createGuard } = await import('@tessera/guard');
+  const { buildClusterServer, createLocalExecutor, openWorkloadStore } = await import('@tessera/cluster');
   const { publicKey, privateKey } = await generateKeyPair('ES256');
   const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'ES256', use: 'sig' };
   const guard = createGuard({

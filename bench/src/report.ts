@@ -1,6 +1,7 @@
 import type { BenchOptions } from './options.js';
 import type { ScenarioResult } from './run.js';
 import { appTokenId } from './scenarios/app-token.js';
+import { GUARD_OFF_ID, GUARD_ON_ID } from './scenarios/guard.js';
 
 /** A ratio of two figures measured in the same run, against the issue's target. */
 export interface Ratio {
@@ -68,6 +69,7 @@ export function evaluate(
       ratios.push(ratio(`app_token ${store} ${n} apps / ${base} apps`, appTokenId(store, n), tokenId, 0.9));
   }
   ratios.push(ratio('password grant / bare argon2id', 'v1.password', 'argon2id.bare', 0.9));
+  ratios.push(ratio('Cluster API guard on / guard off', GUARD_ON_ID, GUARD_OFF_ID, 0.9));
 
   for (const r of results) {
     if (!r.available) continue;

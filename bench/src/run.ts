@@ -94,7 +94,7 @@ async function runOne(options: BenchOptions, scenario: Scenario, target: Target)
   const workload = await scenario.prepare(target);
   if ('unavailable' in workload) return { ...base, available: false, reason: workload.unavailable };
   if (workload.kind === 'local') {
-    await workload.run(options.warmupSec);
+    if (!workload.warmsItself) await workload.run(options.warmupSec);
     return { ...base, available: true, ...(await workload.run(options.durationSec)) };
   }
   const url = target.kind === 'tessera' ? target.tessera.url : target.kind === 'child' ? target.url : '';

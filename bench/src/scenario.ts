@@ -10,7 +10,12 @@ export type Target =
 /** Load over HTTP against the target, or work measured in the harness process itself. */
 export type Workload =
   | { kind: 'http'; shape: RequestShape; expectStatus?: number }
-  | { kind: 'local'; run: (durationSec: number) => Promise<Omit<Measurement, 'loadgenCpu'>> };
+  | {
+      kind: 'local';
+      run: (durationSec: number) => Promise<Omit<Measurement, 'loadgenCpu'>>;
+      /** The run warms up by itself: the harness skips its warm-up run. */
+      warmsItself?: boolean;
+    };
 
 /** A scenario that could not run here, and why (shown in the table as "not available"). */
 export interface Unavailable {

@@ -67,6 +67,8 @@ describe('bench harness, smoke run (no timing assertions)', () => {
         'v1.admin_get',
         'v1.password',
         'argon2id.bare',
+        'guard.cluster.off',
+        'guard.cluster',
       ]) {
         const s = byId.get(id);
         assert.ok(s?.available, `${id} did not run: ${s?.reason}`);
@@ -81,10 +83,12 @@ describe('bench harness, smoke run (no timing assertions)', () => {
       }
       // Requests still in flight when a run ends are not counted, and one argon2id verify can take
       // longer than a second on a busy machine: only the token endpoints must have completed some.
-      for (const id of ['limit', 'v1.app_token.sqlite.10', 'v1.app_token.postgres.10'])
+      for (const id of ['limit', 'v1.app_token.sqlite.10', 'v1.app_token.postgres.10', 'guard.cluster'])
         assert.ok((byId.get(id)?.requests ?? 0) > 0, `${id} completed no request`);
       const limitRatio = report.ratios.find((r) => r.name === 'app_token sqlite 10 apps / limit');
       assert.equal(typeof limitRatio?.value, 'number');
+      const guardRatio = report.ratios.find((r) => r.name === 'Cluster API guard on / guard off');
+      assert.equal(typeof guardRatio?.value, 'number');
     },
   );
 });

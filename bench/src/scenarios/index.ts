@@ -3,7 +3,7 @@ import type { Scenario } from '../scenario.js';
 import { adminGetScenario } from './admin-get.js';
 import { appTokenScenarios } from './app-token.js';
 import { argon2BareScenario } from './argon2-bare.js';
-import { guardScenario } from './guard.js';
+import { guardScenarios } from './guard.js';
 import { introspectionScenario } from './introspection.js';
 import { limitScenario } from './limit.js';
 import { passwordScenario } from './password.js';
@@ -25,6 +25,6 @@ export function allScenarios(options: BenchOptions): Scenario[] {
     adminGetScenario(baseline),
     passwordScenario(baseline),
     argon2BareScenario,
-    guardScenario(baseline),
+    ...guardScenarios(options),
   ];
 }

@@ -7,6 +7,7 @@ import { REDACT, buildServer } from './http/server.js';
 import { ensureSigningKey, openKeyRing } from './keys/key-ring.js';
 import { startKeyRotation } from './keys/rotation.js';
 import { startHousekeeping } from './oauth/housekeeping.js';
+import { startSettingsCache } from './settings/settings-cache.js';
 import { migrate, openStore } from './store/store.js';
 
 /**
@@ -28,6 +29,7 @@ export async function start(config: Config): Promise<{ url: string; stop: () => 
     await ensureSigningKey(db, master, config.signingAlgorithm);
     return outcome;
   });
+  const settingsCache = startSettingsCache(store.db, config.databaseUrl, log);
   const keys = await openKeyRing({
     db: store.db,
     master,
@@ -57,6 +59,7 @@ export async function start(config: Config): Promise<{ url: string; stop: () => 
       stopRotation();
       stopHousekeeping();
       await app.close();
+      await settingsCache.stop();
       await store.close();
     },
   };

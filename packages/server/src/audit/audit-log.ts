@@ -39,10 +39,21 @@ export async function recordAuditBatch(
   events: ReadonlyArray<{ event: AuditEvent; at: number }>,
 ): Promise<void> {
   if (events.length === 0) return;
-  await db
-    .insertInto('audit_events')
-    .values(events.map(({ event, at }) => auditRow(event, at)))
-    .execute();
+  await db.insertInto('audit_events').values(auditRows(events)).execute();
+}
+
+/**
+ * The `audit_events` rows of several events, for a caller that inserts them in its own statement.
+ *
+ * @example
+ * ```ts
+ * await db.insertInto('audit_events').values(auditRows([{ event, at: Date.now() }])).execute()
+ * ```
+ */
+export function auditRows(
+  events: ReadonlyArray<{ event: AuditEvent; at: number }>,
+): Insertable<AuditEventTable>[] {
+  return events.map(({ event, at }) => auditRow(event, at));
 }
 
 function auditRow(event: AuditEvent, now: number): Insertable<AuditEventTable> {

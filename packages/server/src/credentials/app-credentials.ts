@@ -1,7 +1,9 @@
 import type { Context } from '../context.js';
 import { secretMatches } from '../crypto/secrets.js';
-import { throttledSecret } from '../oauth/throttle.js';
+import { lockOf, throttledSecretLookup, type ThrottleRow } from '../oauth/throttle-secret.js';
 import type { ApplicationTable } from '../store/schema.js';
+import { appWithSecrets } from './app-credentials-query.js';
+import { lookupLocksAndApp } from './app-lookup-batch.js';
 
 /** Why a credential check failed. Recorded in the audit log, never told to the caller. */
 export type CredentialFailure = 'unknown_client' | 'wrong_secret' | 'disabled';
@@ -29,20 +31,62 @@ export async function checkAppSecret(
   secret: string,
   now = Date.now(),
 ): Promise<CredentialCheck<AppRow>> {
-  // One round trip: the application and its live secrets together (a left join, so an application
-  // without a secret still comes back and fails as wrong_secret).
-  const rows = await ctx.store.db
-    .selectFrom('applications as a')
-    .leftJoin('credential_secrets as s', (join) =>
-      join
-        .onRef('s.owner_id', '=', 'a.id')
-        .on('s.owner_type', '=', 'app')
-        .on((eb) => eb.or([eb('s.expires_at', 'is', null), eb('s.expires_at', '>', now)])),
-    )
-    .select(['a.id', 'a.name', 'a.client_id', 'a.enabled', 'a.tenant_id', 's.secret_hash'])
-    .where('a.tenant_id', '=', tenantId)
-    .where((eb) => eb.or([eb('a.name', '=', identifier), eb('a.client_id', '=', identifier)]))
-    .execute();
+  const rows = await appWithSecrets(ctx.store.db, { tenantId, identifier, now });
+  return judgeApp(ctx, rows, secret);
+}
+
+/**
+ * {@link checkAppSecret} under brute-force protection: failures count per (client, address) and per
+ * address; a locked pair gets 429 with `Retry-After`. The token endpoint's hot path: the throttle's
+ * lock and the application with its secrets come back from one query (one round trip), shared on
+ * PostgreSQL by the lookups that arrive together (credentials/app-lookup-batch.ts).
+ *
+ * @example
+ * ```ts
+ * const check = await checkAppSecretThrottled(ctx, tenantId, appId, secret, request.ip)
+ * ```
+ */
+export async function checkAppSecretThrottled(
+  ctx: Context,
+  tenantId: number,
+  identifier: string,
+  secret: string,
+  address: string,
+): Promise<CredentialCheck<AppRow>> {
+  let check: CredentialCheck<AppRow> | undefined;
+  await throttledSecretLookup(
+    ctx,
+    tenantId,
+    { kind: 'client', account: identifier, address },
+    async (keys, now) => {
+      const rows = await lookupLocksAndApp(ctx.store.db, { ...keys, tenantId, identifier, now });
+      const first = rows[0];
+      const throttle: ThrottleRow[] = [];
+      // Both null or undefined mean "no throttle row for this key".
+      const pairLock = first?.pair_lock ?? null;
+      const addressLock = first?.address_lock ?? null;
+      if (pairLock !== null) throttle.push({ key: keys.pair, locked_until: Number(pairLock) });
+      if (addressLock !== null) throttle.push({ key: keys.address, locked_until: Number(addressLock) });
+      if (lockOf(throttle) > now) return { rows: throttle };
+      // The outer row is there even without an application (left join): no `id` means unknown.
+      check = judgeApp(ctx, rows.filter(hasApp), secret);
+      return {
+        rows: throttle,
+        result: check.ok ? { ok: true, value: undefined } : { ok: false, reason: check.reason },
+      };
+    },
+  );
+  return check as CredentialCheck<AppRow>;
+}
+
+type SecretRow = AppRow & { secret_hash: string | null };
+
+function hasApp<R extends { id: string | null }>(row: R): row is R & SecretRow {
+  return row.id !== null;
+}
+
+/** Compares the secret with the application's live secrets (also when there is no application). */
+function judgeApp(ctx: Context, rows: readonly SecretRow[], secret: string): CredentialCheck<AppRow> {
   const first = rows[0];
   // A name could equal another application's client id: take one application, as before.
   const app = first && {
@@ -60,28 +104,4 @@ export async function checkAppSecret(
   if (!matched) return { ok: false, reason: 'wrong_secret', subject: app };
   if (!app.enabled) return { ok: false, reason: 'disabled', subject: app };
   return { ok: true, subject: app };
-}
-
-/**
- * {@link checkAppSecret} under brute-force protection: failures count per (client, address) and per
- * address; a locked pair gets 429 with `Retry-After`.
- *
- * @example
- * ```ts
- * const check = await checkAppSecretThrottled(ctx, tenantId, appId, secret, request.ip)
- * ```
- */
-export async function checkAppSecretThrottled(
-  ctx: Context,
-  tenantId: number,
-  identifier: string,
-  secret: string,
-  address: string,
-): Promise<CredentialCheck<AppRow>> {
-  let check: CredentialCheck<AppRow> | undefined;
-  await throttledSecret(ctx, tenantId, { kind: 'client', account: identifier, address }, async () => {
-    check = await checkAppSecret(ctx, tenantId, identifier, secret);
-    return check.ok ? { ok: true, value: undefined } : { ok: false, reason: check.reason };
-  });
-  return check as CredentialCheck<AppRow>;
 }

@@ -19,6 +19,7 @@ import { registerWellKnown } from '../wellknown/routes.js';
 import { feedRoutes } from '../feed/routes.js';
 import { requireAuthentication } from './authenticated.js';
 import { installErrorHandling } from './error-handler.js';
+import { OneLineRequestLog } from './request-log.js';
 
 /** Paths whose values must never be logged, even at trace level. */
 const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'];
@@ -45,6 +46,7 @@ export async function buildServer(
     return503OnClosing: true,
     // Only named proxies may say who the client is; otherwise anyone could pick their throttle key.
     trustProxy: ctx.config.trustProxy.length ? [...ctx.config.trustProxy] : false,
+    logController: new OneLineRequestLog(),
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },

@@ -53,8 +53,7 @@ export async function throttled<T>(
   now = Date.now(),
 ): Promise<Checked<T>> {
   const policy = await oauthPolicy(ctx, tenantId);
-  const pairKey = `${subject.kind}:${tenantId}:${subject.account.toLowerCase()}:${subject.address}`;
-  const addressKey = `address:${subject.address}`;
+  const { pair: pairKey, address: addressKey } = throttleKeys(tenantId, subject);
   const pair = await bump(ctx, pairKey, policy.lockoutThreshold, now);
   const address = await bump(ctx, addressKey, policy.addressThreshold, now);
   if (!pair.allowed || !address.allowed) {
@@ -87,58 +86,14 @@ export async function throttled<T>(
 }
 
 /**
- * Throttling for secrets (application, service-account and access-key secrets). A secret carries
- * 256 random bits, so guessing it is hopeless and the throttle is there against noise and load: it
- * must never slow a caller presenting the right secret, however many requests it runs at once. So
- * unlike {@link throttled}, attempts are not counted before the check: a lock in force is read (one
- * indexed lookup), the secret is checked, and only a failure is counted (pair and address), setting
- * the lock once the threshold is reached.
+ * The 429 of a locked key, with `Retry-After` in whole seconds.
  *
  * @example
  * ```ts
- * const result = await throttledSecret(ctx, 1, { kind: 'client', account: clientId, address: ip }, check)
+ * throw rateLimited(lock - now)
  * ```
  */
-export async function throttledSecret<T>(
-  ctx: Context,
-  tenantId: number,
-  subject: ThrottleSubject,
-  check: () => Promise<Checked<T>>,
-  now = Date.now(),
-): Promise<Checked<T>> {
-  const db = ctx.store.db;
-  const pairKey = `${subject.kind}:${tenantId}:${subject.account.toLowerCase()}:${subject.address}`;
-  const addressKey = `address:${subject.address}`;
-  const rows = await db
-    .selectFrom('auth_throttle')
-    .select(['key', 'locked_until'])
-    .where('key', 'in', [pairKey, addressKey])
-    .execute();
-  const lock = Math.max(0, ...rows.map((r) => Number(r.locked_until)));
-  if (lock > now) {
-    await recordAudit(db, {
-      tenantId,
-      actor: { type: subject.kind, name: subject.account || null },
-      action: 'auth.throttled',
-      resource: { type: subject.kind },
-      result: 'failure',
-      reason: 'throttled',
-      sourceIp: subject.address,
-    });
-    throw rateLimited(lock - now);
-  }
-  const result = await check();
-  if (!result.ok) {
-    const policy = await oauthPolicy(ctx, tenantId);
-    await bump(ctx, pairKey, policy.lockoutThreshold, now);
-    await bump(ctx, addressKey, policy.addressThreshold, now);
-  } else if (rows.some((r) => r.key === pairKey)) {
-    await db.deleteFrom('auth_throttle').where('key', '=', pairKey).execute();
-  }
-  return result;
-}
-
-function rateLimited(ms: number): TesseraError {
+export function rateLimited(ms: number): TesseraError {
   const seconds = Math.max(1, Math.ceil(ms / 1000));
   return new TesseraError('RATE_LIMITED', 'Too many failed attempts; try again later', {
     details: `retry after ${seconds} s`,
@@ -147,12 +102,32 @@ function rateLimited(ms: number): TesseraError {
 }
 
 /**
+ * The key of a throttled (kind, tenant, account, address) and of its address alone.
+ *
+ * @example
+ * ```ts
+ * throttleKeys(1, { kind: 'client', account: 'ci', address: '10.0.0.1' }) // { pair: 'client:1:ci:10.0.0.1', address: 'address:10.0.0.1' }
+ * ```
+ */
+export function throttleKeys(tenantId: number, subject: ThrottleSubject): { pair: string; address: string } {
+  return {
+    pair: `${subject.kind}:${tenantId}:${subject.account.toLowerCase()}:${subject.address}`,
+    address: `address:${subject.address}`,
+  };
+}
+
+/**
  * Counts an attempt on `key` (forgetting failures of an unlocked key older than an hour). Below the
  * threshold the attempt may be checked. From the threshold on, the attempt may be checked only if
  * it is the one that sets the lock (a conditional update, so of many concurrent attempts exactly one
  * wins); an attempt made while the key is locked is refused and makes the lock longer.
+ *
+ * @example
+ * ```ts
+ * const { allowed } = await bump(ctx, 'address:10.0.0.1', policy.addressThreshold, Date.now())
+ * ```
  */
-async function bump(
+export async function bump(
   ctx: Context,
   key: string,
   threshold: number,

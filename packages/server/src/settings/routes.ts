@@ -10,6 +10,7 @@ import type { Context } from '../context.js';
 import { invalidField, TesseraError } from '../errors/registry.js';
 import { principalOf } from '../http/authenticated.js';
 import { tenantScope } from '../scopes/ancestry.js';
+import { settingsChanged } from './settings-cache.js';
 import {
   definitionOf,
   settingValues,
@@ -134,6 +135,7 @@ export function settingRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             details: { value },
           });
         });
+        settingsChanged(db, p.tenantId);
         return { msg: `setting ${key} updated` };
       },
     );
@@ -205,6 +207,7 @@ export function settingRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             details: { value },
           });
         });
+        settingsChanged(db, p.tenantId);
         return reply.code(200).send();
       },
     );

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { invalidField } from '../errors/registry.js';
 import type { Database } from '../store/schema.js';
+import { announceSettingsChange, settingsCacheOf, type StoredSettings } from './settings-cache.js';
 
 type Kind = 'boolean' | 'integer' | 'object';
 
@@ -142,11 +143,8 @@ export async function settingValues(
   tenantId: number,
   defaults: Partial<SettingDefaults> = {},
 ): Promise<Record<string, unknown>> {
-  const rows = await db
-    .selectFrom('tenant_settings')
-    .select(['key', 'value'])
-    .where('tenant_id', '=', tenantId)
-    .execute();
+  const load = () => storedSettings(db, tenantId);
+  const stored = await (settingsCacheOf(db)?.read(tenantId, load) ?? load());
   const values: Record<string, unknown> = { ...DEFAULTS };
   if (defaults.accessTokenTtlSec !== undefined)
     values['tokens.accessTokenLifetimeSeconds'] = defaults.accessTokenTtlSec;
@@ -154,8 +152,20 @@ export async function settingValues(
     values['tokens.refreshTokenLifetimeSeconds'] = defaults.refreshTokenTtlSec;
   if (defaults.lockoutMaxFailures !== undefined)
     values['security.lockoutMaxFailures'] = defaults.lockoutMaxFailures;
-  for (const row of rows) if (definitionOf(row.key)) values[row.key] = JSON.parse(row.value);
+  Object.assign(values, stored);
   return values;
+}
+
+/** The tenant's stored settings of known keys, parsed and frozen (they may be shared through the cache). */
+async function storedSettings(db: Kysely<Database>, tenantId: number): Promise<StoredSettings> {
+  const rows = await db
+    .selectFrom('tenant_settings')
+    .select(['key', 'value'])
+    .where('tenant_id', '=', tenantId)
+    .execute();
+  const stored: Record<string, unknown> = {};
+  for (const row of rows) if (definitionOf(row.key)) stored[row.key] = Object.freeze(JSON.parse(row.value));
+  return Object.freeze(stored);
 }
 
 /**
@@ -200,7 +210,11 @@ export function validateSetting(def: SettingDefinition, value: unknown, field = 
     throw invalidField(field, `${def.key} needs an object`);
 }
 
-/** Stores a value (validated by the caller); pass the transaction that audits it. */
+/**
+ * Stores a value (validated by the caller); pass the transaction that audits it. After that
+ * transaction commits, call `settingsChanged(db, tenantId)` so this process applies it at once;
+ * other replicas are told by the NOTIFY this sends (settings/settings-cache.ts).
+ */
 export async function writeSetting(
   db: Kysely<Database>,
   tenantId: number,
@@ -217,4 +231,5 @@ export async function writeSetting(
       oc.columns(['tenant_id', 'key']).doUpdateSet({ value: text, updated_by: by, updated_at: now }),
     )
     .execute();
+  await announceSettingsChange(db, tenantId);
 }

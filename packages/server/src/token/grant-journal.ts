@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import { recordAuditBatch, type AuditEvent } from '../audit/audit-log.js';
+import { PostgresAdapter, type Kysely, type QueryCreator } from 'kysely';
+import { auditRows, recordAuditBatch, type AuditEvent } from '../audit/audit-log.js';
 import type { Database } from '../store/schema.js';
 import type { LastLogin } from './grant.js';
 
@@ -56,34 +56,29 @@ function createJournal(db: Kysely<Database>): GrantJournal {
   let pending: Entry[] = [];
   let running = false;
 
+  // PostgreSQL can set last_login and append the events in one statement (a data-modifying WITH):
+  // atomic on its own, so the batch costs one round trip instead of BEGIN, UPDATE, INSERT, COMMIT.
+  const oneStatement = db.getExecutor().adapter instanceof PostgresAdapter;
+
   async function drain(): Promise<void> {
     while (pending.length > 0) {
       const batch = pending.slice(0, MAX_BATCH);
       pending = pending.slice(batch.length);
       try {
-        await db.transaction().execute(async (trx) => {
-          const logins: Record<LastLogin['table'], Set<string>> = {
-            applications: new Set(),
-            users: new Set(),
-            service_accounts: new Set(),
-            access_keys: new Set(),
-          };
-          let at = 0;
-          for (const entry of batch) {
-            if (entry.lastLogin) {
-              logins[entry.lastLogin.table].add(entry.lastLogin.id);
-              at = Math.max(at, entry.at);
-            } else if (entry.touch) await entry.touch(trx);
-          }
-          for (const table of Object.keys(logins) as LastLogin['table'][])
-            if (logins[table].size > 0)
-              await trx
-                .updateTable(table)
-                .set({ last_login: at })
-                .where('id', 'in', [...logins[table]])
-                .execute();
-          await recordAuditBatch(trx, batch);
-        });
+        const { logins, at, touches } = lastLogins(batch);
+        if (oneStatement && touches.length === 0) await writeAtOnce(db, logins, at, batch);
+        else
+          await db.transaction().execute(async (trx) => {
+            for (const touch of touches) await touch(trx);
+            for (const table of TABLES)
+              if (logins[table].size > 0)
+                await trx
+                  .updateTable(table)
+                  .set({ last_login: at })
+                  .where('id', 'in', [...logins[table]])
+                  .execute();
+            await recordAuditBatch(trx, batch);
+          });
         for (const entry of batch) entry.resolve();
       } catch (err) {
         for (const entry of batch) entry.reject(err);
@@ -102,4 +97,47 @@ function createJournal(db: Kysely<Database>): GrantJournal {
         }
       }),
   };
+}
+
+const TABLES: LastLogin['table'][] = ['applications', 'users', 'service_accounts', 'access_keys'];
+
+/** The rows whose last_login a batch sets (latest grant's time), and the touches of grants that name none. */
+function lastLogins(batch: readonly Entry[]): {
+  logins: Record<LastLogin['table'], Set<string>>;
+  at: number;
+  touches: ((db: Kysely<Database>) => Promise<void>)[];
+} {
+  const logins: Record<LastLogin['table'], Set<string>> = {
+    applications: new Set(),
+    users: new Set(),
+    service_accounts: new Set(),
+    access_keys: new Set(),
+  };
+  let at = 0;
+  const touches: ((db: Kysely<Database>) => Promise<void>)[] = [];
+  for (const entry of batch) {
+    if (entry.lastLogin) {
+      logins[entry.lastLogin.table].add(entry.lastLogin.id);
+      at = Math.max(at, entry.at);
+    } else if (entry.touch) touches.push(entry.touch);
+  }
+  return { logins, at, touches };
+}
+
+/** PostgreSQL: `WITH … UPDATE … INSERT` — the batch's last_login updates and its events in one statement. */
+async function writeAtOnce(
+  db: Kysely<Database>,
+  logins: Record<LastLogin['table'], Set<string>>,
+  at: number,
+  batch: readonly Entry[],
+): Promise<void> {
+  let query: QueryCreator<Database> = db;
+  for (const table of TABLES) {
+    const ids = [...logins[table]];
+    if (ids.length === 0) continue;
+    query = query.with(`touched_${table}`, (qc) =>
+      qc.updateTable(table).set({ last_login: at }).where('id', 'in', ids).returning('id'),
+    ) as unknown as QueryCreator<Database>;
+  }
+  await query.insertInto('audit_events').values(auditRows(batch)).execute();
 }

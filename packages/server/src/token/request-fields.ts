@@ -27,7 +27,7 @@ const MAX_FIELD_LENGTH = 8192;
 /**
  * Reads the token request's fields case-insensitively: real clients send `AppId`, `appID`,
  * `clientId`, `clientID`… Unknown fields are ignored (clients add their own); a known field given
- * twice under different casings, or not as a string, is a 400 naming it.
+ * twice under different casings, not as a string or with a NUL character, is a 400 naming it.
  *
  * @example
  * ```ts
@@ -46,6 +46,8 @@ export function normalizeTokenFields(body: unknown): TokenFields {
     if (typeof value !== 'string') throw invalidField(name, 'must be a string');
     if (value.length > MAX_FIELD_LENGTH)
       throw invalidField(name, `must be at most ${MAX_FIELD_LENGTH} characters`);
+    // PostgreSQL text cannot hold NUL: refuse it here rather than fail in the store.
+    if (value.includes('\u0000')) throw invalidField(name, 'must not contain NUL characters');
     if (fields[key as TokenField] !== undefined) throw invalidField(name, 'is given more than once');
     fields[key as TokenField] = value;
   }

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { Context } from '../../src/context.js';
 import { checkAppSecret } from '../../src/credentials/app-credentials.js';
+import { locksAndApp } from '../../src/credentials/app-credentials-query.js';
+import { lookupLocksAndApp, type AppLookup } from '../../src/credentials/app-lookup-batch.js';
 import { deriveMasterKey } from '../../src/crypto/master-key.js';
 import { hashSecret } from '../../src/crypto/secrets.js';
 import { bootstrap } from '../../src/bootstrap/bootstrap.js';
@@ -104,5 +106,67 @@ forEachStore('checkAppSecret', (kind) => {
     assert.deepEqual([right.ok, !right.ok && right.reason], [false, 'disabled']);
     const wrong = await checkAppSecret(ctx, 1, 'off', 'nope', now);
     assert.deepEqual([wrong.ok, !wrong.ok && wrong.reason], [false, 'wrong_secret']);
+  });
+
+  it('answers lookups made together (one query on PostgreSQL) exactly as each alone', async () => {
+    await store.db
+      .insertInto('auth_throttle')
+      .values([
+        { key: 'client:1:one:10.0.0.1', failures: 3, locked_until: 0, updated_at: now },
+        { key: 'address:10.0.0.2', failures: 40, locked_until: now + 60_000, updated_at: now },
+      ])
+      .execute();
+    const lookup = (identifier: string, address: string, tenantId = 1): AppLookup => ({
+      tenantId,
+      identifier,
+      pair: `client:${tenantId}:${identifier}:${address}`,
+      address: `address:${address}`,
+      now,
+    });
+    const lookups = [
+      lookup('one', '10.0.0.1'),
+      lookup('client-a1', '10.0.0.2'),
+      lookup('two', '10.0.0.3'),
+      lookup('ghost', '10.0.0.1'),
+      lookup('off', '10.0.0.4'),
+      lookup('bare', '10.0.0.2'),
+      lookup('one', '10.0.0.1', 2),
+      lookup('it\'s {"odd"}, [x]', '10.0.0.5'),
+      lookup('two', '10.0.0.2'),
+    ];
+    const together = await Promise.all(lookups.map((l) => lookupLocksAndApp(store.db, l)));
+    const strip = (rows: object[]) =>
+      rows
+        .map((row) => {
+          const { n: _n, ...rest } = row as { n?: number };
+          return JSON.stringify(rest);
+        })
+        .sort();
+    for (const [i, l] of lookups.entries()) {
+      const alone = await locksAndApp(store.db, l);
+      assert.deepEqual(strip(together[i] ?? []), strip(alone), l.identifier);
+      assert.ok(alone.length >= 1);
+    }
+    // The cases mean what they should: a pair row without a lock, an address lock, three live secrets.
+    assert.equal(Number(together[0]?.[0]?.pair_lock), 0);
+    assert.equal(Number(together[1]?.[0]?.address_lock), now + 60_000);
+    assert.equal(together[2]?.length, 2);
+    assert.equal(together[3]?.[0]?.id, null);
+  });
+
+  it('one lookup PostgreSQL refuses does not fail the lookups made with it', async () => {
+    const lookup = (identifier: string): AppLookup => ({
+      tenantId: 1,
+      identifier,
+      pair: `client:1:${identifier}:10.0.0.9`,
+      address: 'address:10.0.0.9',
+      now,
+    });
+    const outcomes = await Promise.allSettled(
+      ['one', 'bad\u0000name', 'two'].map((id) => lookupLocksAndApp(store.db, lookup(id))),
+    );
+    const [first, , third] = outcomes;
+    assert.equal(first?.status === 'fulfilled' && first.value[0]?.id, 'a1');
+    assert.equal(third?.status === 'fulfilled' && third.value[0]?.id, 'a2');
   });
 });

@@ -23,7 +23,8 @@ export interface ServerProcess {
 
 /**
  * Starts `packages/server/src/main.ts` in a child process with PORT=0 on a fresh database of `kind`
- * and waits until it logs its URL. Real process, real socket.
+ * and waits until it logs its URL. Real process, real socket. With `shareDatabaseOf`, it is another
+ * replica on that server's database and data dir instead (dispose the replica first).
  *
  * @example
  * ```ts
@@ -34,8 +35,11 @@ export interface ServerProcess {
 export async function startServerProcess(
   kind: StoreKind,
   env: Record<string, string> = {},
+  options: { shareDatabaseOf?: ServerProcess } = {},
 ): Promise<ServerProcess> {
-  const db = await createTestDatabase(kind);
+  // A second replica serves the first one's database (PostgreSQL); the first one drops it.
+  const shared = options.shareDatabaseOf?.db;
+  const db = shared ?? (await createTestDatabase(kind));
   let child: ChildProcess | undefined;
   let output = '';
   let url = '';
@@ -105,7 +109,7 @@ export async function startServerProcess(
     stop,
     dispose: async () => {
       await stop();
-      await db.drop();
+      if (!shared) await db.drop();
       const fiveHundreds = output.split('\n').filter((line) => /"statusCode":5\d\d/.test(line));
       if (fiveHundreds.length > 0)
         throw new Error(`the server answered with a 5xx:\n${fiveHundreds.join('\n')}`);

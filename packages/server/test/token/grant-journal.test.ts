@@ -141,4 +141,34 @@ forEachStore('grant journal (group commit)', (kind) => {
     await grantJournal(store.db).record({ ...event(3), resource: { type: 'token', id: 'after-3' } });
     assert.equal((await eventsLike('after-')).length, 1);
   });
+
+  it('when writing the events fails, no last_login of that batch is set either', async () => {
+    const before = await store.db
+      .selectFrom('applications')
+      .select('last_login')
+      .where('id', '=', 'lb')
+      .executeTakeFirstOrThrow();
+    const outcomes = await Promise.allSettled([
+      grantJournal(store.db).record({ ...event(1), resource: { type: 'token', id: 'atomic-1' } }, undefined, {
+        table: 'applications',
+        id: 'lb',
+      }),
+      // NOT NULL violation: the batch's statement (or transaction) fails as a whole.
+      grantJournal(store.db).record({ ...event(2), action: null as unknown as string }, undefined, {
+        table: 'applications',
+        id: 'lb',
+      }),
+    ]);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['rejected', 'rejected'],
+    );
+    assert.deepEqual(await eventsLike('atomic-'), []);
+    const afterwards = await store.db
+      .selectFrom('applications')
+      .select('last_login')
+      .where('id', '=', 'lb')
+      .executeTakeFirstOrThrow();
+    assert.equal(afterwards.last_login, before.last_login);
+  });
 });

@@ -187,6 +187,12 @@ forEachStore('POST /api/v1/token', (kind) => {
         /AppId: must be a string/,
       ],
       [
+        'NUL character (PostgreSQL text cannot hold one)',
+        await token({ grantType: 'app_token', AppId: 'ci\u0000x', AppSecret: 'y' }),
+        400,
+        /AppId: must not contain NUL characters/,
+      ],
+      [
         'unknown grant type',
         await token({ grantType: 'magic', AppId: 'x' }),
         400,

@@ -1,7 +1,7 @@
 import { checkAppSecret } from '../../credentials/app-credentials.js';
 import { clusterGrantOutcome } from '../../credentials/cluster-credentials.js';
 import type { Context } from '../../context.js';
-import { throttledSecret } from '../../oauth/throttle.js';
+import { throttledSecret } from '../../oauth/throttle-secret.js';
 import { ownerSecretMatches } from '../../credentials/rotation.js';
 import type { GrantHandler, GrantOutcome } from '../grant.js';
 import { requireField } from '../request-fields.js';
