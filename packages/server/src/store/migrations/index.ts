@@ -4,6 +4,7 @@ import { init } from './0001-init.js';
 import { admin } from './0002-admin.js';
 import { oauth } from './0003-oauth.js';
 import { clusterFeed } from './0004-cluster-feed.js';
+import { idps } from './0005-idps.js';
 
 /**
  * The one migration set, in order. Each migration receives the dialect so that it can pick a column
@@ -17,6 +18,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0002-admin': admin(dialect),
         '0003-oauth': oauth(dialect),
         '0004-cluster-feed': clusterFeed(dialect),
+        '0005-idps': idps(dialect),
       };
     },
   };
