@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
 import * as oauth from 'oauth4webapi';
+import { TesseraClient } from '@tessera/client';
 import { adminToken, call } from '../helpers/api.js';
 import { Browser, field } from '../helpers/browser.js';
 import { forEachStore } from '../helpers/each-store.js';
@@ -218,11 +219,11 @@ forEachStore('SSO with an upstream OIDC provider', (kind) => {
     assert.match(await denied.text(), /access denied/);
 
     // Only members of "finance" may sign in now; ada is not.
-    const idp = await call(server.url, 'GET', '/api/v1/idps/corp', undefined, admin);
+    const idp = await new TesseraClient({ baseUrl: server.url, token: admin }).idps.get('corp');
     const update = {
       type: 'oidc',
-      oidcData: { ...idp.body.oidcData, mandatoryClaim: { claim: 'groups', values: ['finance'] } },
-      mappers: idp.body.mappers,
+      oidcData: { ...idp.oidcData, mandatoryClaim: { claim: 'groups', values: ['finance'] } },
+      mappers: idp.mappers,
     };
     assert.equal((await call(server.url, 'PUT', '/api/v1/idps/corp', update, admin)).status, 200);
     try {
@@ -322,19 +323,21 @@ forEachStore('SSO with an upstream OIDC provider', (kind) => {
     const idToken = ((await exchanged.json()) as { id_token: string }).id_token;
     assert.ok(idToken);
 
-    const granted = await call(server.url, 'POST', '/api/v1/token', {
+    // Through the typed client (the field names are case-insensitive on the wire; see below).
+    const granted = await new TesseraClient({ baseUrl: server.url }).token.externalToken(idToken);
+    assert.equal(decodeJwt(granted.accessToken).email, 'grace@corp.example');
+    assert.ok(granted.idToken && granted.refreshToken);
+    const mixedCase = await call(server.url, 'POST', '/api/v1/token', {
       GrantType: 'external_token_exchange',
       ExternalToken: idToken,
     });
-    assert.equal(granted.status, 200, JSON.stringify(granted.body));
-    assert.equal(decodeJwt(granted.body.accessToken).email, 'grace@corp.example');
-    assert.ok(granted.body.idToken && granted.body.refreshToken);
+    assert.equal(mixedCase.status, 200, JSON.stringify(mixedCase.body));
     const me = await call(
       server.url,
       'GET',
       '/api/v1/authorization/me/access-rules',
       undefined,
-      granted.body.accessToken,
+      granted.accessToken,
     );
     assert.equal(me.status, 200);
 
