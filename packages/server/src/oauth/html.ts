@@ -24,7 +24,7 @@ export function page(title: string, body: string): string {
 <title>${escapeHtml(title)} · Tessera</title>
 <style>body{font-family:system-ui,sans-serif;max-width:26rem;margin:4rem auto;padding:0 1rem}
 label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.4rem;box-sizing:border-box}
-button{margin-top:1rem;padding:.5rem 1rem}.error{color:#b00020}</style></head>
+button,.sso{margin-top:1rem;padding:.5rem 1rem}.sso{display:inline-block;border:1px solid #555;border-radius:3px;color:inherit;text-decoration:none}.error{color:#b00020}</style></head>
 <body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 }
 

@@ -54,12 +54,13 @@ export async function renderSignIn(
 ): Promise<FastifyReply> {
   const csrf = csrfToken(ctx, request, reply);
   const tenantId = await resolveTenant(ctx.store.db, request.headers.host);
+  // Links, not forms: the page's CSP says `form-action 'self'`, and browsers apply it to the
+  // redirect a form submission leads to, which here goes to the provider's origin.
   const sso = (await listIdps(ctx.store.db, tenantId))
-    .map(
-      (idp) => `<form method="get" action="${escapeHtml(brokerLoginPath(idp.alias))}">
-<input type="hidden" name="return_to" value="${escapeHtml(returnTo)}">
-<button type="submit">Sign in with ${escapeHtml(idp.alias)}</button></form>`,
-    )
+    .map((idp) => {
+      const href = `${brokerLoginPath(idp.alias)}?return_to=${encodeURIComponent(returnTo)}`;
+      return `<p><a class="sso" role="button" href="${escapeHtml(href)}">Sign in with ${escapeHtml(idp.alias)}</a></p>`;
+    })
     .join('\n');
   const body = `${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 ${sso ? `${sso}\n<p>or with your email and password:</p>` : ''}

@@ -64,13 +64,9 @@ forEachStore('SSO with an upstream OIDC provider', (kind) => {
 
   /** From the sign-in page, presses "Sign in with corp" and lands on the upstream login form. */
   async function startBroker(browser: Browser, signInHtml: string) {
-    assert.match(signInHtml, /<button type="submit">Sign in with corp<\/button>/);
-    const action =
-      /<form method="get" action="([^"]+)">\s*<input type="hidden" name="return_to" value="([^"]*)">/.exec(
-        signInHtml,
-      )!;
-    const returnTo = action[2]!.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)));
-    return browser.wander(`${action[1]}?return_to=${encodeURIComponent(returnTo)}`);
+    const link = /<a class="sso" role="button" href="([^"]+)">Sign in with corp<\/a>/.exec(signInHtml);
+    assert.ok(link, 'the sign-in page offers "Sign in with corp"');
+    return browser.wander(link[1]!.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))));
   }
 
   /** Fills the upstream's development login form, then its consent form; returns where it sends the browser. */
@@ -209,7 +205,11 @@ forEachStore('SSO with an upstream OIDC provider', (kind) => {
 
     const browser2 = new Browser(server.url);
     const signIn2 = await browser2.follow((await uiAuthorizeUrl()).url);
-    const started = await browser2.request('GET', /action="([^"]+)"/.exec(await signIn2.res.text())![1]!);
+    const href = /class="sso" role="button" href="([^"]+)"/.exec(await signIn2.res.text())![1]!;
+    const started = await browser2.request(
+      'GET',
+      href.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))),
+    );
     const upstreamUrl = new URL(started.headers.get('location')!);
     const denied = await browser2.request(
       'GET',
