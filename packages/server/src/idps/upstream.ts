@@ -10,7 +10,15 @@ export interface Discovery {
   token_endpoint_auth_methods_supported?: string[];
 }
 
-/** Why talking to the upstream provider failed; the broker shows `message`, never a 5xx. */
+/**
+ * Why talking to the upstream provider (or mapping its user) failed: `message` is shown to the
+ * user on a 4xx page, `reason` goes to the audit log.
+ *
+ * @example
+ * ```ts
+ * throw new UpstreamError('The identity provider could not be reached.', 'discovery_failed')
+ * ```
+ */
 export class UpstreamError extends Error {
   constructor(
     message: string,

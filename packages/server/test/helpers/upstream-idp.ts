@@ -30,8 +30,9 @@ export const UPSTREAM_GROUPS: Record<string, string[]> = {
  * ```
  */
 export async function startUpstreamIdp(redirectUris: string[]): Promise<UpstreamIdp> {
-  let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
-  const server: Server = createServer((req, res) => (handler ? handler(req, res) : res.end()));
+  // The issuer names the port, so the socket listens before the provider exists.
+  const route: { handler?: (req: IncomingMessage, res: ServerResponse) => void } = {};
+  const server: Server = createServer((req, res) => (route.handler ? route.handler(req, res) : res.end()));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
@@ -64,7 +65,7 @@ export async function startUpstreamIdp(redirectUris: string[]): Promise<Upstream
     features: { devInteractions: { enabled: true } },
     pkce: { required: () => true, methods: ['S256'] },
   });
-  handler = provider.callback();
+  route.handler = provider.callback();
   return {
     issuer,
     clientId,

@@ -1,47 +1,29 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { adminToken, call } from '../../../server/test/helpers/api.js';
+import { call } from '../../../server/test/helpers/api.js';
 import { forEachStore } from '../../../server/test/helpers/each-store.js';
-import { startServerProcess, type ServerProcess } from '../../../server/test/helpers/server-process.js';
-import { startUpstreamIdp, type UpstreamIdp } from '../../../server/test/helpers/upstream-idp.js';
+import { startSso, type SsoSetup } from '../../../server/test/helpers/sso.js';
 import { ensureWebBuilt, launchBrowser, screenshot, type Browser } from '../helpers/browser.js';
 
 // In Chromium through the web UI: single sign-on with an upstream provider (panva's oidc-provider)
 // for a user Tessera has never seen, and the forced password change of a temporary password.
 forEachStore('web UI: SSO and forced password change', (kind) => {
-  let server: ServerProcess;
-  let upstream: UpstreamIdp;
+  let sso: SsoSetup;
+  let server: SsoSetup['server'];
+  let upstream: SsoSetup['upstream'];
   let browser: Browser;
   let admin: string;
 
   before(async () => {
     ensureWebBuilt();
-    server = await startServerProcess(kind);
-    admin = await adminToken(server.url);
-    upstream = await startUpstreamIdp([`${server.url}/auth/realms/runai/broker/corp/endpoint`]);
-    const created = await call(
-      server.url,
-      'POST',
-      '/api/v1/idps',
-      {
-        type: 'oidc',
-        name: 'corp',
-        oidcData: {
-          clientId: upstream.clientId,
-          clientSecret: upstream.clientSecret,
-          discoverDocumentUrl: `${upstream.issuer}/.well-known/openid-configuration`,
-        },
-      },
-      admin,
-    );
-    assert.equal(created.status, 201, JSON.stringify(created.body));
+    sso = await startSso(kind);
+    ({ server, upstream, admin } = sso);
     browser = await launchBrowser(server.url);
   });
   after(async () => {
     await browser?.close();
-    await upstream?.close();
-    await server?.dispose();
+    await sso?.dispose();
   });
 
   async function freshPage(): Promise<Page> {
