@@ -64,17 +64,41 @@ forEachStore('SSO broker login', (kind) => {
     const claims = decodeJwt(token.body.access_token);
     assert.equal(claims.email, 'ada@corp.example');
     assert.deepEqual(claims.groups, ['ml-team', 'admins']);
+    // No roles of its own; a rule on the group "ml-team" (from the provider) gives it Viewer.
+    const users = (token: string) => call(server.url, 'GET', '/api/v1/users', undefined, token);
+    assert.equal((await users(token.body.access_token)).status, 403);
+    const groupRule = await call(
+      server.url,
+      'POST',
+      '/api/v1/authorization/access-rules',
+      { subjectType: 'group', subjectId: 'ml-team', roleId: 8, scopeType: 'tenant', scopeId: '1' },
+      admin,
+    );
+    assert.equal(groupRule.status, 201, JSON.stringify(groupRule.body));
+    assert.equal((await users(token.body.access_token)).status, 200);
+    assert.equal(
+      (
+        await call(
+          server.url,
+          'DELETE',
+          `/api/v1/authorization/access-rules/${groupRule.body.id}`,
+          undefined,
+          admin,
+        )
+      ).status,
+      204,
+    );
 
-    const users = await call(
+    const listed = await call(
       server.url,
       'GET',
       '/api/v1/users?filterBy=username==ada@corp.example',
       undefined,
       admin,
     );
-    assert.equal(users.body.length, 1);
-    assert.equal(users.body[0].isLocal, false);
-    assert.equal(users.body[0].createdBy, 'idp:corp');
+    assert.equal(listed.body.length, 1);
+    assert.equal(listed.body[0].isLocal, false);
+    assert.equal(listed.body[0].createdBy, 'idp:corp');
     // A JIT user has no password and no roles.
     const pw = await call(server.url, 'POST', '/api/v1/token', {
       grantType: 'password',
