@@ -16,7 +16,7 @@ const same = (a: string, b: string) =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /** Refusals that are about the account, not the provider or the request. */
-const FORBIDDEN_REASONS = /^(mandatory_claim_missing|disabled)/;
+const FORBIDDEN_REASONS = /^(mandatory_claim_missing|email_not_verified|disabled)/;
 
 /**
  * `GET /auth/realms/<realm>/broker/<alias>/endpoint` — the upstream provider's redirect back (the

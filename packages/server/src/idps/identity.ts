@@ -31,7 +31,8 @@ function claim(claims: JWTPayload, name: string): unknown {
 
 /**
  * Maps verified upstream claims to a user of the provider's tenant: the mandatory claim must hold
- * one of its values, the email comes from the `email` mapper's claim (default `email`), groups from
+ * one of its values, the email comes from the `email` mapper's claim (default `email`) and must not
+ * be flagged unverified (`email_verified: false`), groups from
  * the `groups` mapper's claim when one is set. A user is found by email or created just in time
  * (no password, no roles; audited). A disabled user is refused. Throws {@link UpstreamError}.
  *
@@ -56,6 +57,13 @@ export async function mapIdentity(
   const rawEmail = claim(claims, idp.mappers.email ?? 'email');
   if (typeof rawEmail !== 'string' || !EMAIL.test(rawEmail) || rawEmail.length > 254)
     throw new UpstreamError('The identity provider did not send an email address.', 'email_claim_missing');
+  // Users are matched by email, so an address the provider itself has not verified must not sign
+  // anyone in (it could name another user's account).
+  if (claims.email_verified === false || claims.email_verified === 'false')
+    throw new UpstreamError(
+      'The identity provider has not verified your email address.',
+      'email_not_verified',
+    );
   const email = rawEmail.trim().toLowerCase();
   const rawGroups = idp.mappers.groups ? claim(claims, idp.mappers.groups) : undefined;
   const groups = (Array.isArray(rawGroups) ? rawGroups : typeof rawGroups === 'string' ? [rawGroups] : [])

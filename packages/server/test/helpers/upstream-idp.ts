@@ -21,7 +21,7 @@ export const UPSTREAM_GROUPS: Record<string, string[]> = {
 
 /**
  * Starts oidc-provider with its development login and consent pages (any login name, any password;
- * the login name is the account's email). Its one client is Tessera (`client_secret_basic`, code +
+ * the login name is the account's email, unverified when it starts with `unverified`). Its one client is Tessera (`client_secret_basic`, code +
  * PKCE), registered for `redirectUris`. ID tokens carry `email` and `groups`.
  *
  * @example
@@ -60,7 +60,12 @@ export async function startUpstreamIdp(redirectUris: string[]): Promise<Upstream
     conformIdTokenClaims: false,
     findAccount: (_ctx: unknown, id: string) => ({
       accountId: id,
-      claims: () => ({ sub: id, email: id, email_verified: true, groups: UPSTREAM_GROUPS[id] ?? [] }),
+      claims: () => ({
+        sub: id,
+        email: id,
+        email_verified: !id.startsWith('unverified'),
+        groups: UPSTREAM_GROUPS[id] ?? [],
+      }),
     }),
     features: { devInteractions: { enabled: true } },
     pkce: { required: () => true, methods: ['S256'] },

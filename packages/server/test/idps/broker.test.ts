@@ -177,6 +177,18 @@ forEachStore('SSO broker login', (kind) => {
     assert.equal(denied.status, 403);
     assert.match(await denied.text(), /access denied/);
 
+    // An address the provider has not verified signs nobody in (users are matched by email).
+    const browser4 = new Browser(server.url);
+    const signIn4 = await browser4.follow((await uiAuthorizeUrl(server.url)).url);
+    const callback4 = await upstreamLogin(
+      browser4,
+      await startBroker(browser4, await signIn4.res.text()),
+      'unverified@corp.example',
+    );
+    const unverified = await browser4.request('GET', callback4);
+    assert.equal(unverified.status, 403);
+    assert.match(await unverified.text(), /has not verified your email address/);
+
     // Only members of "finance" may sign in now; ada is not.
     const idp = await new TesseraClient({ baseUrl: server.url, token: admin }).idps.get('corp');
     const update = {
