@@ -100,5 +100,29 @@ forEachStore('external_token_exchange', (kind) => {
     const missing = await call(server.url, 'POST', '/api/v1/token', { grantType: 'external_token_exchange' });
     assert.equal(missing.status, 400);
     assert.match(missing.body.message, /^externalToken: /);
+
+    // Failures are throttled per (issuer, address) like the other grants: 429 with Retry-After.
+    let last = await call(server.url, 'POST', '/api/v1/token', {
+      grantType: 'external_token_exchange',
+      externalToken: foreign,
+    });
+    for (let i = 0; i < 10 && last.status === 401; i++) {
+      last = await call(server.url, 'POST', '/api/v1/token', {
+        grantType: 'external_token_exchange',
+        externalToken: foreign,
+      });
+    }
+    assert.equal(last.status, 429, JSON.stringify(last.body));
+    assert.ok(Number(last.headers.get('retry-after')) >= 1);
+    // Another issuer's genuine token from the same address still works.
+    assert.equal(
+      (
+        await call(server.url, 'POST', '/api/v1/token', {
+          grantType: 'external_token_exchange',
+          externalToken: idToken,
+        })
+      ).status,
+      200,
+    );
   });
 });
