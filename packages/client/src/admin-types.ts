@@ -172,3 +172,51 @@ export interface AuditLogQuery {
   sortBy?: string;
   filterBy?: string[];
 }
+
+/** The spec's `Mappers`: which upstream claim gives each attribute (answers carry `alias`). */
+export interface IdpMappers {
+  alias?: string;
+  gid?: string;
+  uid?: string;
+  groups?: string;
+  supplementaryGroups?: string;
+  email?: string;
+}
+
+/** The spec's `MandatoryClaim`: sign-in needs `claim` to hold one of `values`. */
+export interface IdpMandatoryClaim {
+  claim: string;
+  values: string[];
+}
+
+/** An identity provider as `GET /api/v1/idps` answers it (the client secret masked as `*******`). */
+export interface Idp {
+  alias: string;
+  type: 'oidc';
+  /** The broker callback to register at the upstream provider. */
+  redirectUri: string;
+  oidcData: {
+    clientId: string;
+    clientSecret: string;
+    discoverDocumentUrl: string;
+    scopes: string[];
+    mandatoryClaim?: IdpMandatoryClaim;
+  };
+  mappers: IdpMappers;
+}
+
+/** The spec's `IdpCreationRequest` (only `oidc` is served; `name` is the alias, default `oidc`). */
+export interface IdpCreationRequest {
+  type: 'oidc' | 'saml' | 'openshift-v4';
+  name?: string;
+  oidcData: {
+    clientId: string;
+    /** Omit (or send `*******`) on update to keep the stored secret. */
+    clientSecret?: string;
+    /** The discovery document's URL, or the issuer URL. */
+    discoverDocumentUrl: string;
+    scopes?: string[];
+    mandatoryClaim?: IdpMandatoryClaim | null;
+  };
+  mappers?: IdpMappers;
+}

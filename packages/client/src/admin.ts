@@ -17,7 +17,7 @@ const id = (value: string | number) => encodeURIComponent(String(value));
 
 /**
  * The Administrator API operations (org units, clusters, users, service accounts, access keys,
- * authorization reads, settings, audit log), bound to a request function.
+ * authorization reads, settings, identity providers, audit log), bound to a request function.
  *
  * @example
  * ```ts
@@ -132,6 +132,17 @@ export function adminApi(request: Request) {
         request<T.SecuritySettings[K]>('GET', `/api/v1/security/settings/${key}`),
       setSecurity: <K extends keyof T.SecuritySettings>(key: K, value: T.SecuritySettings[K]) =>
         request<void>('PUT', `/api/v1/security/settings/${key}`, value),
+    },
+    idps: {
+      list: () => request<T.Idp[]>('GET', '/api/v1/idps'),
+      create: (body: T.IdpCreationRequest) => request<{ alias: string }>('POST', '/api/v1/idps', body),
+      get: (alias: string) => request<T.Idp>('GET', `/api/v1/idps/${id(alias)}`),
+      update: (alias: string, body: T.IdpCreationRequest) =>
+        request<void>('PUT', `/api/v1/idps/${id(alias)}`, body),
+      delete: (alias: string) => request<void>('DELETE', `/api/v1/idps/${id(alias)}`),
+      mappers: (alias: string) => request<T.IdpMappers>('GET', `/api/v1/idps/${id(alias)}/mappers`),
+      setMappers: (alias: string, mappers: T.IdpMappers) =>
+        request<void>('PUT', `/api/v1/idps/${id(alias)}/mappers`, mappers),
     },
     audit: {
       log: (query: T.AuditLogQuery) =>

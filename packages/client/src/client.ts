@@ -96,6 +96,12 @@ export class TesseraClient {
       }),
     password: (username: string, password: string) =>
       this.request<TokenResponse>('POST', '/api/v1/token', { grantType: 'password', username, password }),
+    /** A token from one of the tenant's identity providers (an ID token whose audience is its client id). */
+    externalToken: (externalToken: string) =>
+      this.request<TokenResponse>('POST', '/api/v1/token', {
+        grantType: 'external_token_exchange',
+        externalToken,
+      }),
   };
 
   /** `/api/v1/apps`. */
@@ -135,7 +141,7 @@ export class TesseraClient {
   };
 
   // The Administrator API (issue #3): org units, clusters, users, service accounts, access keys,
-  // authorization reads, settings and the audit log.
+  // authorization reads, settings, identity providers and the audit log.
   readonly #admin = adminApi((method, path, body) => this.request(method, path, body));
   readonly departments = this.#admin.departments;
   readonly projects = this.#admin.projects;
@@ -145,5 +151,6 @@ export class TesseraClient {
   readonly serviceAccounts = this.#admin.serviceAccounts;
   readonly accessKeys = this.#admin.accessKeys;
   readonly settings = this.#admin.settings;
+  readonly idps = this.#admin.idps;
   readonly audit = this.#admin.audit;
 }

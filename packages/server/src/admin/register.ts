@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { auditRoutes } from '../audit/routes.js';
 import type { Context } from '../context.js';
+import { idpMapperRoutes } from '../idps/mappers-routes.js';
+import { idpRoutes } from '../idps/routes.js';
 import { settingRoutes } from '../settings/routes.js';
 import { accessKeyRoutes } from './access-keys/routes.js';
 import { authorizationReadRoutes } from './authorization/routes.js';
@@ -31,6 +33,8 @@ export function adminRoutes(ctx: Context): FastifyPluginAsync {
     await app.register(accessKeyRoutes(ctx));
     await app.register(authorizationReadRoutes(ctx));
     await app.register(settingRoutes(ctx));
+    await app.register(idpRoutes(ctx));
+    await app.register(idpMapperRoutes(ctx));
     await app.register(auditRoutes(ctx));
   };
 }

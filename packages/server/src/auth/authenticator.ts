@@ -104,7 +104,7 @@ async function loadSubject(
   if (claims.subject_type === 'user') {
     const user = await db
       .selectFrom('users')
-      .select(['id', 'email', 'enabled', 'tokens_valid_after', 'must_change_password'])
+      .select(['id', 'email', 'enabled', 'tokens_valid_after', 'must_change_password', 'groups'])
       .where('id', '=', claims.sub)
       .where('tenant_id', '=', tenantId)
       .executeTakeFirst();
@@ -116,7 +116,12 @@ async function loadSubject(
       subjectType: 'user',
       ruleSubjectId: user.email,
       displayName: user.email,
-      rules: await rulesFor(ctx, tenantId, 'user', [user.email]),
+      // Rules on the groups the user's identity provider last reported apply too (as on clusters,
+      // where the guard reads them from the token's `groups`).
+      rules: [
+        ...(await rulesFor(ctx, tenantId, 'user', [user.email])),
+        ...(await groupRules(ctx, tenantId, JSON.parse(user.groups) as string[])),
+      ],
     };
   }
   if (claims.subject_type === 'service-account') {
@@ -158,10 +163,14 @@ async function accessKeyStillValid(
   return key.user_id === userId && issuedAt >= key.tokens_valid_after;
 }
 
+async function groupRules(ctx: Context, tenantId: number, groups: string[]): Promise<RuleGrant[]> {
+  return groups.length ? rulesFor(ctx, tenantId, 'group', groups) : [];
+}
+
 async function rulesFor(
   ctx: Context,
   tenantId: number,
-  subjectType: 'app' | 'user' | 'service-account',
+  subjectType: 'app' | 'user' | 'service-account' | 'group',
   ids: string[],
 ): Promise<RuleGrant[]> {
   const rows = await ctx.store.db

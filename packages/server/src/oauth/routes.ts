@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { createAuthenticator } from '../auth/authenticator.js';
 import type { Context } from '../context.js';
 import { registerTokenV2 } from '../token/v2/route.js';
+import { registerBrokerEndpoint } from '../idps/broker-endpoint.js';
+import { registerBrokerLogin } from '../idps/broker-login.js';
 import { registerAuthorize } from './authorize.js';
 import { registerDevice } from './device.js';
 import { registerEndSession } from './end-session.js';
@@ -27,6 +29,8 @@ export async function registerOAuth(app: FastifyInstance, ctx: Context): Promise
     installOAuthScope(scope);
     const authenticate = createAuthenticator(ctx);
     registerSignIn(scope, ctx);
+    registerBrokerLogin(scope, ctx);
+    registerBrokerEndpoint(scope, ctx);
     registerAuthorize(scope, ctx);
     registerDevice(scope, ctx);
     registerIntrospect(scope, ctx, authenticate);

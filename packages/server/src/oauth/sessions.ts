@@ -44,6 +44,25 @@ function cookie(
   return `${name}=${value}; Path=/; HttpOnly; SameSite=${sameSite}; Max-Age=${maxAgeSec}${secure}`;
 }
 
+/**
+ * Sets (or, with `maxAgeSec` 0, clears) an HttpOnly cookie for the whole site, Secure over TLS.
+ *
+ * @example
+ * ```ts
+ * setBrowserCookie(ctx, reply, 'tessera_broker', sealed, 600, 'Lax')
+ * ```
+ */
+export function setBrowserCookie(
+  ctx: Context,
+  reply: FastifyReply,
+  name: string,
+  value: string,
+  maxAgeSec: number,
+  sameSite: 'Lax' | 'Strict',
+): void {
+  addCookie(reply, cookie(ctx, name, value, maxAgeSec, sameSite));
+}
+
 /** Appends a Set-Cookie header (several may be sent). */
 function addCookie(reply: FastifyReply, value: string): void {
   const existing = reply.getHeader('set-cookie');

@@ -6,8 +6,8 @@ import { oauthPolicy } from './policy.js';
 
 /** What is being guessed at, and from where. */
 export interface ThrottleSubject {
-  /** `password`, `client` (secret) or `device` (user code). */
-  kind: 'password' | 'client' | 'device';
+  /** `password`, `client` (secret), `device` (user code) or `external` (upstream token, by issuer). */
+  kind: 'password' | 'client' | 'device' | 'external';
   /** The account (email, client id); empty for checks that have none. */
   account: string;
   address: string;

@@ -25,6 +25,7 @@ export interface Database {
   revoked_tokens: RevokedTokenTable;
   auth_throttle: AuthThrottleTable;
   change_events: ChangeEventTable;
+  identity_providers: IdentityProviderTable;
 }
 
 export interface TenantTable {
@@ -48,6 +49,10 @@ export interface UserTable {
   created_by: string;
   created_at: number;
   updated_at: number;
+  /** The identity provider that created this user just in time; null for local users. */
+  idp_alias: Generated<string | null>;
+  /** JSON array of the groups the identity provider last reported. */
+  groups: Generated<string>;
 }
 
 export interface ApplicationTable {
@@ -283,4 +288,20 @@ export interface ChangeEventTable {
   /** The FeedChange as JSON. */
   payload: string;
   created_at: number;
+}
+
+/** An upstream identity provider of a tenant (`/api/v1/idps`). */
+export interface IdentityProviderTable {
+  tenant_id: number;
+  alias: string;
+  /** `oidc` (the only type served). */
+  type: string;
+  /** JSON: clientId, discoverDocumentUrl, scopes, mandatoryClaim. */
+  config: string;
+  /** JSON: the spec's Mappers (claim names). */
+  mappers: string;
+  /** The client secret sealed under the master key (AES-256-GCM). */
+  client_secret_enc: string;
+  created_at: number;
+  updated_at: number;
 }

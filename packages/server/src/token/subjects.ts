@@ -18,7 +18,7 @@ export async function loadUserSubject(
 ): Promise<TokenSubject | undefined> {
   const user = await ctx.store.db
     .selectFrom('users')
-    .select(['id', 'email', 'name', 'enabled', 'tenant_id', 'tokens_valid_after'])
+    .select(['id', 'email', 'name', 'enabled', 'tenant_id', 'tokens_valid_after', 'groups'])
     .where('tenant_id', '=', tenantId)
     .where('id', '=', userId)
     .executeTakeFirst();
@@ -31,7 +31,8 @@ export async function loadUserSubject(
     clientId: 'runai',
     email: user.email,
     name: user.name ?? user.email,
-    groups: [],
+    // The groups the user's identity provider last reported (empty for local users).
+    groups: JSON.parse(user.groups) as string[],
   };
 }
 

@@ -18,6 +18,11 @@ const BODIES: Record<string, unknown> = {
   'patch /api/v1/org-unit/projects/{projectId}/resources': [],
   'patch /api/v1/service-accounts/{serviceAccountId}': { enabled: false },
   'patch /api/v1/apps/{appId}': { enabled: false },
+  'put /api/v1/idps/{idp}': {
+    type: 'oidc',
+    oidcData: { clientId: 'x', clientSecret: 'taken-over', discoverDocumentUrl: 'https://idp.acme.example' },
+  },
+  'put /api/v1/idps/{idp}/mappers': { email: 'upn' },
 };
 
 // Tenant "acme" (selected by Host: acme.example) against the default tenant's objects: every route
@@ -88,6 +93,23 @@ forEachStore('cross-tenant isolation', (kind) => {
         )
       ).body.id,
     );
+    ids.idp = (
+      await call(
+        server.url,
+        'POST',
+        '/api/v1/idps',
+        {
+          type: 'oidc',
+          name: 'home-idp',
+          oidcData: {
+            clientId: 'home',
+            clientSecret: 'home-secret',
+            discoverDocumentUrl: 'https://idp.home.example',
+          },
+        },
+        admin,
+      )
+    ).body.alias;
     for (const [k, v] of Object.entries(ids)) assert.ok(v, `setup: ${k}`);
   });
   after(async () => server?.dispose());
@@ -134,6 +156,9 @@ forEachStore('cross-tenant isolation', (kind) => {
       (await call(server.url, 'GET', `/api/v1/apps/${ids.appId}`, undefined, admin)).body.enabled,
       true,
     );
+    const idp = await call(server.url, 'GET', `/api/v1/idps/${ids.idp}`, undefined, admin);
+    assert.equal(idp.body.oidcData.clientId, 'home');
+    assert.deepEqual(idp.body.mappers, { alias: 'home-idp' });
   });
 
   it("lists, counts and the audit log never show another tenant's objects", async () => {
@@ -145,6 +170,7 @@ forEachStore('cross-tenant isolation', (kind) => {
       ['/api/v1/service-accounts', (b) => b],
       ['/api/v1/access-keys', (b) => b.accessKeys],
       ['/api/v1/apps', (b) => b],
+      ['/api/v1/idps', (b) => b],
       ['/api/v1/authorization/access-rules', (b) => b.accessRules],
       [
         '/api/v1/audit/log?start=2020-01-01T00:00:00Z&end=2100-01-01T00:00:00Z&numberOfSamples=1000',

@@ -1,9 +1,10 @@
 /**
- * A browser at the HTTP level: a cookie jar and manual redirects, enough to drive the sign-in page,
- * the authorization endpoint and the device page without a real browser.
+ * A browser at the HTTP level: a cookie jar per origin (paths ignored) and manual redirects, enough
+ * to drive the sign-in page, the authorization endpoint, the device page and an upstream identity
+ * provider's pages without a real browser.
  */
 export class Browser {
-  private readonly jar = new Map<string, string>();
+  private readonly jars = new Map<string, Map<string, string>>();
 
   constructor(private readonly base: string) {}
 
@@ -11,9 +12,9 @@ export class Browser {
   async request(method: 'GET' | 'POST', url: string, form?: Record<string, string>): Promise<Response> {
     const target = new URL(url, this.base);
     const headers: Record<string, string> = {};
-    if (this.jar.size && target.origin === new URL(this.base).origin) {
-      headers.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    }
+    let jar = this.jars.get(target.origin);
+    if (!jar) this.jars.set(target.origin, (jar = new Map()));
+    if (jar.size) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
     if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
     const res = await fetch(target, {
       method,
@@ -26,8 +27,8 @@ export class Browser {
       const eq = pair!.indexOf('=');
       const name = pair!.slice(0, eq).trim();
       const value = pair!.slice(eq + 1).trim();
-      if (value === '' || /max-age=0/i.test(line)) this.jar.delete(name);
-      else this.jar.set(name, value);
+      if (value === '' || /max-age=0/i.test(line)) jar.delete(name);
+      else jar.set(name, value);
     }
     return res;
   }
@@ -44,6 +45,25 @@ export class Browser {
       const ours = /^\/(oauth\/|auth\/realms\/)/.test(next.pathname);
       if (next.origin !== new URL(this.base).origin || !ours) return { res, url: next.toString() };
       current = next.toString();
+    }
+    throw new Error('too many redirects');
+  }
+
+  /**
+   * Follows redirects wherever they lead (any origin) until a page that is not a redirect, or until
+   * `stop` says the next URL is the destination (returned unvisited, e.g. a client's callback).
+   */
+  async wander(
+    url: string,
+    stop: (next: URL) => boolean = () => false,
+  ): Promise<{ res?: Response; url: string }> {
+    let current = new URL(url, this.base);
+    for (let i = 0; i < 20; i++) {
+      if (stop(current)) return { url: current.toString() };
+      const res = await this.request('GET', current.toString());
+      const location = res.headers.get('location');
+      if (res.status < 300 || res.status >= 400 || !location) return { res, url: current.toString() };
+      current = new URL(location, current);
     }
     throw new Error('too many redirects');
   }

@@ -360,6 +360,35 @@ forEachStore('spec conformance', (kind) => {
     await hit('GET', `${S2}/{key}`, `${S2}/browserSessionTimeout`, 200);
     await hit('GET', `${S2}/{key}`, `${S2}/nope`, 404);
 
+    // Identity providers (an OIDC provider needs no reachable upstream to be configured)
+    const I = '/api/v1/idps';
+    const idpBody = {
+      type: 'oidc',
+      name: 'corp',
+      oidcData: {
+        clientId: 'tessera',
+        clientSecret: 'upstream-secret',
+        discoverDocumentUrl: 'https://login.corp.example/.well-known/openid-configuration',
+        scopes: ['openid', 'email'],
+        mandatoryClaim: { claim: 'groups', values: ['ml-team'] },
+      },
+      mappers: { email: 'email', groups: 'groups' },
+    };
+    await hit('POST', I, I, 201, idpBody);
+    await hit('POST', I, I, 409, idpBody);
+    await hit('POST', I, I, 400, { ...idpBody, type: 'saml' });
+    await hit('GET', I, I, 200);
+    await hit('GET', I, I, 401, undefined, null);
+    await hit('GET', `${I}/{idp}`, `${I}/corp`, 200);
+    await hit('GET', `${I}/{idp}`, `${I}/nope`, 404);
+    await hit('PUT', `${I}/{idp}`, `${I}/corp`, 200, { ...idpBody, name: undefined });
+    await hit('PUT', `${I}/{idp}`, `${I}/corp`, 400, { type: 'oidc' });
+    await hit('GET', `${I}/{idp}/mappers`, `${I}/corp/mappers`, 200);
+    await hit('PUT', `${I}/{idp}/mappers`, `${I}/corp/mappers`, 202, { email: 'upn' });
+    await hit('PUT', `${I}/{idp}/mappers`, `${I}/corp/mappers`, 400, { nope: 'x' });
+    await hit('DELETE', `${I}/{idp}`, `${I}/corp`, 200);
+    await hit('DELETE', `${I}/{idp}`, `${I}/corp`, 404);
+
     // Audit log
     const log = await hit(
       'GET',

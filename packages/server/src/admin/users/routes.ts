@@ -49,8 +49,8 @@ const present = (r: UserRow) => ({
   createdAt: iso(r.created_at),
   updatedAt: iso(r.updated_at),
   lastLogin: isoOrNull(r.last_login),
-  isLocal: true,
-  groups: [],
+  isLocal: r.idp_alias === null,
+  groups: JSON.parse(r.groups) as string[],
 });
 
 async function find(db: Kysely<Database>, p: Principal, id: string, action: 'read' | 'update' | 'delete') {

@@ -5,6 +5,7 @@ import { admin } from './0002-admin.js';
 import { oauth } from './0003-oauth.js';
 import { clusterFeed } from './0004-cluster-feed.js';
 import { listIndexes } from './0005-list-indexes.js';
+import { idps } from './0006-idps.js';
 
 /**
  * The one migration set, in order. Each migration receives the dialect so that it can pick a column
@@ -19,6 +20,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0003-oauth': oauth(dialect),
         '0004-cluster-feed': clusterFeed(dialect),
         '0005-list-indexes': listIndexes(dialect),
+        '0006-idps': idps(dialect),
       };
     },
   };

@@ -6,6 +6,7 @@ import type { GrantHandler } from '../grant.js';
 import { appTokenGrant } from '../grants/app-token.js';
 import { clientCredentialsGrant } from '../grants/client-credentials.js';
 import { exchangeTokenGrant } from '../grants/exchange-token.js';
+import { externalTokenGrant } from '../grants/external-token.js';
 import { passwordGrant } from '../grants/password.js';
 import { refreshTokenGrant } from '../grants/refresh-token.js';
 import { completeGrant } from '../complete.js';
@@ -18,6 +19,7 @@ const GRANTS: Record<string, GrantHandler> = {
   password: passwordGrant,
   refresh_token: refreshTokenGrant,
   exchange_token: exchangeTokenGrant,
+  external_token_exchange: externalTokenGrant,
 };
 
 /** Largest token request body; a token request is a few hundred bytes. */
