@@ -46,8 +46,24 @@ const AuditLog = Type.Object({
 
 // The spec's enums are narrower than Tessera's events; the exact action and reason stay in metadata.
 const SPEC_ACTIONS = new Set(['create', 'update', 'delete', 'sign-in', 'sign-out', 'reset-password']);
+/** Tessera's finer actions folded onto the spec's six; the exact one stays in `metadata.action`. */
+const SIGN_IN_ACTIONS = new Set([
+  'token.grant',
+  'auth.sign_in',
+  'auth.throttled',
+  'authenticate',
+  'client.authenticate',
+]);
 const specAction = (a: string) =>
-  SPEC_ACTIONS.has(a) ? a : a === 'token.grant' ? 'sign-in' : a === 'delete' ? 'delete' : 'update';
+  SPEC_ACTIONS.has(a)
+    ? a
+    : SIGN_IN_ACTIONS.has(a)
+      ? 'sign-in'
+      : a === 'auth.logout' || a === 'token.revoke'
+        ? 'sign-out'
+        : a === 'change-password'
+          ? 'reset-password'
+          : 'update';
 
 function present(e: Selectable<AuditEventTable>) {
   const metadata: Record<string, string> = { action: e.action };
