@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../audit/audit-log.js';
 import type { Context } from '../context.js';
-import { hashPassword, verifyPassword } from '../crypto/passwords.js';
+import { verifyPassword } from '../crypto/passwords.js';
+import { changeOwnPassword } from '../admin/users/own-password.js';
 import { tenantSettings } from '../settings/tenant-settings.js';
 import { escapeHtml, HTML_HEADERS, page } from './html.js';
 import { formParams } from './oauth-error.js';
@@ -143,21 +144,7 @@ export function registerPasswordChange(
       });
       return renderPasswordChange(ctx, request, reply, returnTo, problem, 400);
     }
-    const hash = await hashPassword(next);
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('users')
-        .set({ password_hash: hash, must_change_password: 0, updated_at: Date.now() })
-        .where('id', '=', user.id)
-        .execute();
-      await recordAudit(trx, {
-        ...audit,
-        action: 'change-password',
-        resource,
-        result: 'success',
-        sourceIp: request.ip,
-      });
-    });
+    await changeOwnPassword(db, user, next, { ...audit, sourceIp: request.ip });
     clearCookie(ctx, reply, PENDING_COOKIE);
     await startSession(ctx, reply, pending.tenantId, user.id);
     return reply.code(303).header('Location', returnTo).header('Cache-Control', 'no-store').send();

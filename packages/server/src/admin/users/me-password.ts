@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { recordAudit } from '../../audit/audit-log.js';
 import type { Context } from '../../context.js';
-import { hashPassword, verifyPassword } from '../../crypto/passwords.js';
+import { verifyPassword } from '../../crypto/passwords.js';
+import { changeOwnPassword } from './own-password.js';
 import { invalidField, TesseraError } from '../../errors/registry.js';
 import { PASSWORD_CHANGE_ROUTE, principalOf } from '../../http/authenticated.js';
 import { tenantSettings } from '../../settings/tenant-settings.js';
@@ -55,20 +56,7 @@ export function mePasswordRoute(ctx: Context): FastifyPluginAsyncTypebox {
           throw invalidField('newPassword', `must be at least ${passwordMinLength} characters`);
         if (newPassword === currentPassword)
           throw invalidField('newPassword', 'must differ from the current password');
-        const hash = await hashPassword(newPassword);
-        await db.transaction().execute(async (trx) => {
-          await trx
-            .updateTable('users')
-            .set({ password_hash: hash, must_change_password: 0, updated_at: Date.now() })
-            .where('id', '=', user.id)
-            .execute();
-          await recordAudit(trx, {
-            ...auditContext(request),
-            action: 'change-password',
-            resource: { type: 'users', id: user.id, name: user.email },
-            result: 'success',
-          });
-        });
+        await changeOwnPassword(db, user, newPassword, auditContext(request));
         return {};
       },
     );
