@@ -88,6 +88,17 @@ async function startTarget(
   throw new Error(`bench: unknown target ${key}`);
 }
 
+/**
+ * Waits for the requests a run left in flight: autocannon stops sending when its time is up, but the
+ * server still answers what it received. Starting the next run at once would overlap the two, which
+ * for the password grant means 4 abandoned + 4 new attempts on one account at the same time, and the
+ * throttle (5 attempts counted before they are checked) rightly answered 429 now and then.
+ */
+function settle(previous: Measurement): Promise<void> {
+  const ms = Math.min(5_000, Math.max(100, 2 * previous.p99));
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 async function runOne(options: BenchOptions, scenario: Scenario, target: Target): Promise<ScenarioResult> {
   const connections = scenario.connections ?? options.connections;
   const base = { id: scenario.id, label: scenario.label, target: scenario.target, connections };
@@ -109,10 +120,11 @@ async function runOne(options: BenchOptions, scenario: Scenario, target: Target)
       ...(rate ? { rate } : {}),
       ...(workload.expectStatus ? { expectStatus: workload.expectStatus } : {}),
     });
-  await run(options.warmupSec);
+  await settle(await run(options.warmupSec));
   const full = await run(options.durationSec);
   const result: ScenarioResult = { ...base, available: true, idleRssMb, ...full };
   if (scenario.halfRate && full.rps > 2) {
+    await settle(full);
     const rate = Math.floor(full.rps / 2);
     const half = await measurePaced(url, workload.shape, {
       rate,

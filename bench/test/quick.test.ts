@@ -54,6 +54,7 @@ describe('bench harness, smoke run (no timing assertions)', () => {
           reason?: string;
           requests?: number;
           errors?: number;
+          firstError?: string;
         }>;
         ratios: Array<{ name: string; value: number | null }>;
       };
@@ -79,7 +80,11 @@ describe('bench harness, smoke run (no timing assertions)', () => {
           assert.match(run.stdout, /not available/);
           continue;
         }
-        assert.equal(s.errors, 0, `${s.id} had errors`);
+        assert.equal(
+          s.errors,
+          0,
+          `${s.id} had errors; the first unexpected answer: ${s.firstError ?? 'none (socket errors or timeouts)'}`,
+        );
       }
       // Requests still in flight when a run ends are not counted, and one argon2id verify can take
       // longer than a second on a busy machine: only the token endpoints must have completed some.
