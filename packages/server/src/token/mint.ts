@@ -1,6 +1,7 @@
-import { CompactSign } from 'jose';
 import { v7 as uuidv7 } from 'uuid';
 import type { SubjectType } from '@tessera/guard';
+import { pooledRandomBytes } from '../crypto/random-pool.js';
+import { compactSign } from '../keys/compact-sign.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { pythonSafeJson } from './python-safe-json.js';
 
@@ -23,8 +24,6 @@ export interface MintedToken {
   expiresIn: number;
 }
 
-const encoder = new TextEncoder();
-
 /**
  * Signs an access token (RFC 9068 `at+jwt`) with the active key. The `jti` is a UUIDv7 so that
  * revocation can compare issue times at millisecond precision (see `issuedAtMs` in the guard).
@@ -41,7 +40,7 @@ export async function mintAccessToken(
 ): Promise<MintedToken> {
   const nowMs = options.now ?? Date.now();
   const iat = Math.floor(nowMs / 1000);
-  const jti = uuidv7({ msecs: nowMs });
+  const jti = uuidv7({ msecs: nowMs, random: pooledRandomBytes(16) });
   const claims: Record<string, unknown> = {
     iss: options.issuer,
     sub: subject.id,
@@ -60,8 +59,6 @@ export async function mintAccessToken(
     claims.groups = subject.groups ?? [];
   }
   const key = ring.active();
-  const token = await new CompactSign(encoder.encode(pythonSafeJson(claims)))
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
-    .sign(key.privateKey);
+  const token = compactSign(key, { alg: key.alg, kid: key.kid, typ: 'at+jwt' }, pythonSafeJson(claims));
   return { token, jti, expiresIn: options.ttlSec };
 }
