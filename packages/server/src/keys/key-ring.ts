@@ -1,18 +1,17 @@
-import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importPKCS8, type JWK } from 'jose';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import type { SigningAlgorithm } from '../config/config.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import type { Database } from '../store/schema.js';
 import { publishChange } from '../feed/publish.js';
 
-/** The private half as jose hands it back. */
-type PrivateKey = Awaited<ReturnType<typeof importPKCS8>>;
-
 /** A key that can sign. */
 export interface ActiveKey {
   kid: string;
   alg: SigningAlgorithm;
-  privateKey: PrivateKey;
+  /** The private half, for node:crypto (keys/compact-sign.ts). */
+  keyObject: KeyObject;
 }
 
 /** A public key as published in the JWKS. */
@@ -72,7 +71,7 @@ export async function openKeyRing(options: KeyRingOptions): Promise<KeyRing> {
       active = {
         kid: current.kid,
         alg,
-        privateKey: await importPKCS8(options.master.open(current.private_key_enc), alg),
+        keyObject: createPrivateKey(options.master.open(current.private_key_enc)),
       };
     }
     published = { keys: rows.map((r) => JSON.parse(r.public_jwk) as PublicJwk) };

@@ -1,9 +1,7 @@
-import { CompactSign } from 'jose';
+import { compactSign } from '../keys/compact-sign.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { TokenSubject } from './mint.js';
 import { pythonSafeJson } from './python-safe-json.js';
-
-const encoder = new TextEncoder();
 
 /** What an ID token says beyond its subject. */
 export interface IdTokenOptions {
@@ -50,7 +48,5 @@ export async function mintIdToken(
   };
   if (options.nonce !== undefined) claims.nonce = options.nonce;
   const key = ring.active();
-  return new CompactSign(encoder.encode(pythonSafeJson(claims)))
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
-    .sign(key.privateKey);
+  return compactSign(key, { alg: key.alg, kid: key.kid, typ: 'JWT' }, pythonSafeJson(claims));
 }

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { KeyObject } from 'node:crypto';
+import { test } from 'node:test';
+import { compactVerify, decodeProtectedHeader, generateKeyPair } from 'jose';
+import type { SigningAlgorithm } from '../../src/config/config.js';
+import { compactSign } from '../../src/keys/compact-sign.js';
+
+const ALGORITHMS: SigningAlgorithm[] = ['ES256', 'RS256', 'EdDSA'];
+
+for (const alg of ALGORITHMS) {
+  test(`compact JWS signed with node:crypto verifies with jose: ${alg}`, async () => {
+    const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+    const key = { alg, keyObject: KeyObject.from(privateKey) };
+    // Non-ASCII in the payload: base64url of the UTF-8 bytes, as RFC 7515 says.
+    const payload = JSON.stringify({ sub: 'app-1', name: 'Zoë – ☃' });
+    const jws = compactSign(key, { alg, kid: 'k1', typ: 'at+jwt' }, payload);
+    const { payload: verified, protectedHeader } = await compactVerify(jws, publicKey, { algorithms: [alg] });
+    assert.equal(new TextDecoder().decode(verified), payload);
+    assert.deepEqual(protectedHeader, { alg, kid: 'k1', typ: 'at+jwt' });
+    assert.deepEqual(decodeProtectedHeader(jws), protectedHeader);
+    // A changed payload does not verify.
+    const [h, , s] = jws.split('.');
+    const forged = `${h}.${Buffer.from('{"sub":"admin"}').toString('base64url')}.${s}`;
+    await assert.rejects(compactVerify(forged, publicKey, { algorithms: [alg] }));
+  });
+}
+
+test('compact JWS: a header naming another algorithm than the key is refused', async () => {
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+  assert.throws(
+    () =>
+      compactSign(
+        { alg: 'ES256', keyObject: KeyObject.from(privateKey) },
+        { alg: 'RS256', kid: 'k', typ: 'JWT' },
+        '{}',
+      ),
+    /does not match/,
+  );
+});
