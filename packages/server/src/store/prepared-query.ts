@@ -1,5 +1,7 @@
+import type SQLite from 'better-sqlite3';
 import type { CompiledQuery, Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { runOnSqlite } from './sqlite-direct.js';
 
 /** Marks a parameter's place while a query is built once; no caller value can start with NUL. */
 const MARK = '\u0000tessera-parameter:';
@@ -29,7 +31,7 @@ export function preparedQuery<P extends object, R>(
 ): PreparedQuery<P, R> {
   const compiled = new WeakMap<
     Kysely<Database>,
-    { query: CompiledQuery<R>; slots: (keyof P | undefined)[] }
+    { query: CompiledQuery<R>; slots: (keyof P | undefined)[]; statement?: SQLite.Statement }
   >();
   const placeholders = new Proxy({} as P, { get: (_, name) => `${MARK}${String(name)}` });
   return async (db, params) => {
@@ -44,11 +46,19 @@ export function preparedQuery<P extends object, R>(
       entry = { query, slots };
       compiled.set(db, entry);
     }
-    const { query, slots } = entry;
+    const prepared = entry;
+    const { query, slots } = prepared;
     const parameters = query.parameters.map((value, i) => {
       const slot = slots[i];
       return slot === undefined ? value : params[slot];
     });
+    const direct = runOnSqlite(db, (sqlite): R[] => {
+      const statement = (prepared.statement ??= sqlite.prepare(query.sql));
+      if (statement.reader) return statement.all(parameters) as R[];
+      statement.run(parameters);
+      return [];
+    });
+    if (direct) return direct;
     const result = await db.executeQuery<R>({ ...query, parameters });
     return result.rows;
   };

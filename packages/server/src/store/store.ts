@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import type { Dialect } from './dialect.js';
 import { postgresDialect } from './dialects/postgres.js';
 import { sqliteDialect } from './dialects/sqlite.js';
+import { registerSqlite } from './sqlite-direct.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -49,7 +50,9 @@ export function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Stor
       close: () => db.destroy(),
     };
   }
-  const db = new Kysely<Database>({ dialect: sqliteDialect(config.dataDir) });
+  const { dialect, database } = sqliteDialect(config.dataDir);
+  const db = new Kysely<Database>({ dialect });
+  registerSqlite(db, database);
   return {
     db,
     dialect: 'sqlite',

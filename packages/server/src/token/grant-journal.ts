@@ -1,7 +1,9 @@
 import { PostgresAdapter, type Kysely, type QueryCreator } from 'kysely';
 import { auditRows, recordAuditBatch, type AuditEvent } from '../audit/audit-log.js';
 import type { Database } from '../store/schema.js';
+import { runOnSqlite } from '../store/sqlite-direct.js';
 import type { LastLogin } from './grant.js';
+import { sqliteBatchWriter, type SqliteBatchWriter } from './journal-sqlite.js';
 
 /** Most grants committed together; keeps one INSERT well under both dialects' parameter limits. */
 const MAX_BATCH = 256;
@@ -59,6 +61,8 @@ function createJournal(db: Kysely<Database>): GrantJournal {
   // PostgreSQL can set last_login and append the events in one statement (a data-modifying WITH):
   // atomic on its own, so the batch costs one round trip instead of BEGIN, UPDATE, INSERT, COMMIT.
   const oneStatement = db.getExecutor().adapter instanceof PostgresAdapter;
+  // SQLite runs the same batch as prepared statements in one synchronous transaction.
+  let sqliteWriter: SqliteBatchWriter | undefined;
 
   async function drain(): Promise<void> {
     while (pending.length > 0) {
@@ -66,17 +70,23 @@ function createJournal(db: Kysely<Database>): GrantJournal {
       pending = pending.slice(batch.length);
       try {
         const { logins, at, touches } = lastLogins(batch);
-        if (oneStatement && touches.length === 0) await writeAtOnce(db, logins, at, batch);
+        const written =
+          touches.length === 0
+            ? runOnSqlite(db, (sqlite) =>
+                (sqliteWriter ??= sqliteBatchWriter(sqlite))(logins, at, auditRows(batch)),
+              )
+            : undefined;
+        if (written) await written;
+        else if (oneStatement && touches.length === 0) await writeAtOnce(db, logins, at, batch);
         else
           await db.transaction().execute(async (trx) => {
             for (const touch of touches) await touch(trx);
-            for (const table of TABLES)
-              if (logins[table].size > 0)
-                await trx
-                  .updateTable(table)
-                  .set({ last_login: at })
-                  .where('id', 'in', [...logins[table]])
-                  .execute();
+            for (const [table, ids] of logins)
+              await trx
+                .updateTable(table)
+                .set({ last_login: at })
+                .where('id', 'in', [...ids])
+                .execute();
             await recordAuditBatch(trx, batch);
           });
         for (const entry of batch) entry.resolve();
@@ -99,25 +109,21 @@ function createJournal(db: Kysely<Database>): GrantJournal {
   };
 }
 
-const TABLES: LastLogin['table'][] = ['applications', 'users', 'service_accounts', 'access_keys'];
-
 /** The rows whose last_login a batch sets (latest grant's time), and the touches of grants that name none. */
 function lastLogins(batch: readonly Entry[]): {
-  logins: Record<LastLogin['table'], Set<string>>;
+  logins: Map<LastLogin['table'], Set<string>>;
   at: number;
   touches: ((db: Kysely<Database>) => Promise<void>)[];
 } {
-  const logins: Record<LastLogin['table'], Set<string>> = {
-    applications: new Set(),
-    users: new Set(),
-    service_accounts: new Set(),
-    access_keys: new Set(),
-  };
+  const logins = new Map<LastLogin['table'], Set<string>>();
   let at = 0;
   const touches: ((db: Kysely<Database>) => Promise<void>)[] = [];
   for (const entry of batch) {
     if (entry.lastLogin) {
-      logins[entry.lastLogin.table].add(entry.lastLogin.id);
+      const { table, id } = entry.lastLogin;
+      let ids = logins.get(table);
+      if (!ids) logins.set(table, (ids = new Set()));
+      ids.add(id);
       at = Math.max(at, entry.at);
     } else if (entry.touch) touches.push(entry.touch);
   }
@@ -127,16 +133,18 @@ function lastLogins(batch: readonly Entry[]): {
 /** PostgreSQL: `WITH … UPDATE … INSERT` — the batch's last_login updates and its events in one statement. */
 async function writeAtOnce(
   db: Kysely<Database>,
-  logins: Record<LastLogin['table'], Set<string>>,
+  logins: ReadonlyMap<LastLogin['table'], ReadonlySet<string>>,
   at: number,
   batch: readonly Entry[],
 ): Promise<void> {
   let query: QueryCreator<Database> = db;
-  for (const table of TABLES) {
-    const ids = [...logins[table]];
-    if (ids.length === 0) continue;
+  for (const [table, ids] of logins) {
     query = query.with(`touched_${table}`, (qc) =>
-      qc.updateTable(table).set({ last_login: at }).where('id', 'in', ids).returning('id'),
+      qc
+        .updateTable(table)
+        .set({ last_login: at })
+        .where('id', 'in', [...ids])
+        .returning('id'),
     ) as unknown as QueryCreator<Database>;
   }
   await query.insertInto('audit_events').values(auditRows(batch)).execute();

@@ -11,7 +11,7 @@ import { sqliteDialect } from '../../src/store/dialects/sqlite.js';
 describe('SQLite statement cache', () => {
   it('reuses statements with fresh parameters, survives schema changes and many distinct texts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-sqlite-cache-'));
-    const db = new Kysely<any>({ dialect: sqliteDialect(dir) });
+    const db = new Kysely<any>({ dialect: sqliteDialect(dir).dialect });
     try {
       await sql`create table t (id integer primary key, v text)`.execute(db);
       for (let i = 0; i < 5; i++)

@@ -14,10 +14,10 @@ const OPTIMIZE_EVERY_MS = 10 * 60_000;
  *
  * @example
  * ```ts
- * const dialect = sqliteDialect('/var/lib/tessera')
+ * const { dialect, database } = sqliteDialect('/var/lib/tessera')
  * ```
  */
-export function sqliteDialect(dataDir: string): SqliteDialect {
+export function sqliteDialect(dataDir: string): { dialect: SqliteDialect; database: SQLite.Database } {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const database = new SQLite(join(dataDir, 'tessera.db'));
   database.pragma('journal_mode = WAL');
@@ -37,7 +37,7 @@ export function sqliteDialect(dataDir: string): SqliteDialect {
     }
   }, OPTIMIZE_EVERY_MS);
   optimizer.unref();
-  return new SqliteDialect({ database: withStatementCache(database) });
+  return { dialect: new SqliteDialect({ database: withStatementCache(database) }), database };
 }
 
 /**
