@@ -64,6 +64,9 @@ export function evaluate(
     if (base === undefined) break;
     const tokenId = appTokenId(store, base);
     ratios.push(ratio(`app_token ${store} ${base} apps / limit`, tokenId, 'limit', 0.6));
+    ratios.push(
+      ratio(`app_token ${store} ${base} apps / limit with Tessera's signer`, tokenId, 'limit.node', 0.6),
+    );
     ratios.push(ratio(`app_token ${store} ${base} apps / oidc-provider`, tokenId, 'peer', 1.5));
     for (const n of more)
       ratios.push(ratio(`app_token ${store} ${n} apps / ${base} apps`, appTokenId(store, n), tokenId, 0.9));

@@ -80,7 +80,7 @@ async function startTarget(
     const t = await startTessera(options, tessera[1] as 'sqlite' | 'postgres', Number(tessera[2]));
     return { target: { kind: 'tessera', tessera: t }, stop: t.stop };
   }
-  if (key === 'limit' || key === 'peer') {
+  if (key === 'limit' || key === 'limit-node' || key === 'peer') {
     const t = await startReference(key);
     return { target: { kind: 'child', url: t.url, pid: t.pid, idleRssMb: t.idleRssMb }, stop: t.stop };
   }

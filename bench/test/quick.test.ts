@@ -62,6 +62,7 @@ describe('bench harness, smoke run (no timing assertions)', () => {
       // The scenarios whose endpoints exist on every branch must have run.
       for (const id of [
         'limit',
+        'limit.node',
         'peer',
         'v1.app_token.sqlite.10',
         'v1.app_token.postgres.10',

@@ -29,6 +29,7 @@ describe('bench report', () => {
   it('computes the issue ratios from figures of the same run', () => {
     const { ratios } = evaluate(options, [
       row('limit', 'limit', 1000),
+      row('limit.node', 'limit-node', 1400),
       row('peer', 'peer', 400),
       row('v1.app_token.sqlite.10', 'tessera/sqlite/10', 700),
       row('v1.app_token.sqlite.100000', 'tessera/sqlite/100000', 560),
@@ -38,6 +39,8 @@ describe('bench report', () => {
     const get = (name: string) => ratios.find((r) => r.name === name);
     assert.equal(get('app_token sqlite 10 apps / limit')?.value, 0.7);
     assert.equal(get('app_token sqlite 10 apps / limit')?.met, true);
+    assert.equal(get("app_token sqlite 10 apps / limit with Tessera's signer")?.value, 0.5);
+    assert.equal(get("app_token sqlite 10 apps / limit with Tessera's signer")?.met, false);
     assert.equal(get('app_token sqlite 10 apps / oidc-provider')?.value, 1.75);
     assert.equal(get('app_token sqlite 100000 apps / 10 apps')?.value, 0.8);
     assert.equal(get('app_token sqlite 100000 apps / 10 apps')?.met, false);

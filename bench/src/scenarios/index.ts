@@ -5,7 +5,7 @@ import { appTokenScenarios } from './app-token.js';
 import { argon2BareScenario } from './argon2-bare.js';
 import { guardScenarios } from './guard.js';
 import { introspectionScenario } from './introspection.js';
-import { limitScenario } from './limit.js';
+import { limitNodeScenario, limitScenario } from './limit.js';
 import { passwordScenario } from './password.js';
 import { peerScenario } from './peer.js';
 import { v2TokenScenario } from './v2-token.js';
@@ -18,6 +18,7 @@ export function allScenarios(options: BenchOptions): Scenario[] {
   const baseline = `tessera/${options.stores[0] ?? 'sqlite'}/${options.appCounts[0] ?? 10}`;
   return [
     limitScenario,
+    limitNodeScenario,
     peerScenario,
     ...appTokenScenarios(options),
     v2TokenScenario(baseline),

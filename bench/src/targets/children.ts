@@ -8,6 +8,9 @@ import { PEER_CLIENT_ID, PEER_CLIENT_SECRET } from '../scenarios/peer.js';
 const SERVERS = fileURLToPath(new URL('../servers/', import.meta.url));
 const BENCH = fileURLToPath(new URL('../../', import.meta.url));
 
+/** The reference servers: the limit signing with jose, the limit signing with node:crypto, the peer. */
+export type ReferenceName = 'limit' | 'limit-node' | 'peer';
+
 /** A reference server (limit or peer) running as its own process, like Tessera. */
 export interface ChildTarget {
   url: string;
@@ -24,13 +27,15 @@ export interface ChildTarget {
  * const limit = await startReference('limit')
  * ```
  */
-export async function startReference(name: 'limit' | 'peer'): Promise<ChildTarget> {
+export async function startReference(name: ReferenceName): Promise<ChildTarget> {
   const dir = mkdtempSync(join(tmpdir(), `tessera-bench-${name}-`));
+  const file = name === 'peer' ? 'peer-server.ts' : 'limit-server.ts';
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = await startChild(
-    ['--import', 'tsx', join(SERVERS, `${name}-server.ts`)],
+    ['--import', 'tsx', join(SERVERS, file)],
     {
+      ...(name === 'limit-node' ? { LIMIT_SIGNER: 'node' } : {}),
       PORT: String(port),
       NODE_ENV: 'production',
       PEER_CLIENT_ID,
