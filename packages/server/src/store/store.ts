@@ -50,7 +50,7 @@ export function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Stor
       close: () => db.destroy(),
     };
   }
-  const { dialect, database } = sqliteDialect(config.dataDir);
+  const { dialect, database, checkpointer } = sqliteDialect(config.dataDir);
   const db = new Kysely<Database>({ dialect });
   registerSqlite(db, database);
   return {
@@ -59,7 +59,11 @@ export function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Stor
     // SQLite serialises writers itself and Tessera never shares the file between processes.
     exclusive: (fn) => fn(db),
     ping: async () => void (await sql`select 1`.execute(db)),
-    close: () => db.destroy(),
+    close: async () => {
+      // The checkpointer first: the last connection to close checkpoints and removes the WAL file.
+      await checkpointer.stop();
+      await db.destroy();
+    },
   };
 }
 
