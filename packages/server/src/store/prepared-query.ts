@@ -1,10 +1,14 @@
 import type SQLite from 'better-sqlite3';
 import type { CompiledQuery, Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { queryPrepared } from './postgres-direct.js';
 import { runOnSqlite } from './sqlite-direct.js';
 
 /** Marks a parameter's place while a query is built once; no caller value can start with NUL. */
 const MARK = '\u0000tessera-parameter:';
+
+/** Names the prepared statements on PostgreSQL: one per prepared query, the same on every connection. */
+let statements = 0;
 
 /** A query builder or a raw `sql` query (which compiles against the store it is given). */
 type Buildable<R> = { compile(db: Kysely<Database>): CompiledQuery<R> };
@@ -34,6 +38,7 @@ export function preparedQuery<P extends object, R>(
     { query: CompiledQuery<R>; slots: (keyof P | undefined)[]; statement?: SQLite.Statement }
   >();
   const placeholders = new Proxy({} as P, { get: (_, name) => `${MARK}${String(name)}` });
+  const statementName = `tessera_prepared_${++statements}`;
   return async (db, params) => {
     let entry = compiled.get(db);
     if (!entry) {
@@ -59,6 +64,8 @@ export function preparedQuery<P extends object, R>(
       return [];
     });
     if (direct) return direct;
+    const named = queryPrepared<R>(db, statementName, query.sql, parameters);
+    if (named) return named;
     const result = await db.executeQuery<R>({ ...query, parameters });
     return result.rows;
   };

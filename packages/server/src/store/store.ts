@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import type { Dialect } from './dialect.js';
 import { postgresDialect } from './dialects/postgres.js';
 import { sqliteDialect } from './dialects/sqlite.js';
+import { registerPostgres } from './postgres-direct.js';
 import { registerSqlite } from './sqlite-direct.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -32,8 +33,9 @@ const STARTUP_LOCK_KEY = 7_432_001;
  */
 export function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Store {
   if (config.databaseUrl) {
-    const { dialect } = postgresDialect(config.databaseUrl);
+    const { dialect, pool } = postgresDialect(config.databaseUrl);
     const db = new Kysely<Database>({ dialect });
+    registerPostgres(db, pool);
     return {
       db,
       dialect: 'postgres',
