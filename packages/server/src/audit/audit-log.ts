@@ -14,6 +14,26 @@ export interface AuditEvent {
 }
 
 /**
+ * The columns of an `audit_events` row that {@link auditRows} fills, for statements that name
+ * them one by one (token/journal-sqlite.ts).
+ */
+export const AUDIT_COLUMNS = [
+  'tenant_id',
+  'timestamp',
+  'actor_type',
+  'actor_id',
+  'actor_name',
+  'action',
+  'resource_type',
+  'resource_id',
+  'resource_name',
+  'result',
+  'reason',
+  'source_ip',
+  'details',
+] as const satisfies readonly (keyof Insertable<AuditEventTable>)[];
+
+/**
  * Appends an event to the audit log. Pass the transaction that makes the change, so the change and
  * its event commit together or not at all.
  *

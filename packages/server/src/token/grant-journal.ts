@@ -1,8 +1,9 @@
-import { PostgresAdapter, type Kysely, type QueryCreator } from 'kysely';
+import { PostgresAdapter, type Kysely } from 'kysely';
 import { auditRows, recordAuditBatch, type AuditEvent } from '../audit/audit-log.js';
 import type { Database } from '../store/schema.js';
 import { runOnSqlite } from '../store/sqlite-direct.js';
 import type { LastLogin } from './grant.js';
+import { writePostgresBatch } from './journal-postgres.js';
 import { sqliteBatchWriter, type SqliteBatchWriter } from './journal-sqlite.js';
 
 /** Most grants committed together; keeps one INSERT well under both dialects' parameter limits. */
@@ -77,7 +78,8 @@ function createJournal(db: Kysely<Database>): GrantJournal {
               )
             : undefined;
         if (written) await written;
-        else if (oneStatement && touches.length === 0) await writeAtOnce(db, logins, at, batch);
+        else if (oneStatement && touches.length === 0)
+          await writePostgresBatch(db, logins, at, auditRows(batch));
         else
           await db.transaction().execute(async (trx) => {
             for (const touch of touches) await touch(trx);
@@ -128,24 +130,4 @@ function lastLogins(batch: readonly Entry[]): {
     } else if (entry.touch) touches.push(entry.touch);
   }
   return { logins, at, touches };
-}
-
-/** PostgreSQL: `WITH … UPDATE … INSERT` — the batch's last_login updates and its events in one statement. */
-async function writeAtOnce(
-  db: Kysely<Database>,
-  logins: ReadonlyMap<LastLogin['table'], ReadonlySet<string>>,
-  at: number,
-  batch: readonly Entry[],
-): Promise<void> {
-  let query: QueryCreator<Database> = db;
-  for (const [table, ids] of logins) {
-    query = query.with(`touched_${table}`, (qc) =>
-      qc
-        .updateTable(table)
-        .set({ last_login: at })
-        .where('id', 'in', [...ids])
-        .returning('id'),
-    ) as unknown as QueryCreator<Database>;
-  }
-  await query.insertInto('audit_events').values(auditRows(batch)).execute();
 }

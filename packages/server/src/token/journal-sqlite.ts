@@ -1,24 +1,8 @@
 import type SQLite from 'better-sqlite3';
 import type { Insertable } from 'kysely';
+import { AUDIT_COLUMNS } from '../audit/audit-log.js';
 import type { AuditEventTable } from '../store/schema.js';
 import type { LastLogin } from './grant.js';
-
-/** The columns an audit row names, in the statement's order. */
-const AUDIT_COLUMNS = [
-  'tenant_id',
-  'timestamp',
-  'actor_type',
-  'actor_id',
-  'actor_name',
-  'action',
-  'resource_type',
-  'resource_id',
-  'resource_name',
-  'result',
-  'reason',
-  'source_ip',
-  'details',
-] as const satisfies readonly (keyof Insertable<AuditEventTable>)[];
 
 /** Writes one batch: the `last_login` of each named row, then the audit rows, in one transaction. */
 export type SqliteBatchWriter = (
