@@ -63,8 +63,10 @@ forEachStore('web UI serving', (kind) => {
       // Only the redirect matters here, not the page it lands on (the sign-in page, where #7 is merged).
       // The app navigates away at once; whether goto sees its first navigation commit or aborted is a
       // race that does not matter here, so only the authorization request is awaited.
+      // Bounded: once in a full, loaded run the superseded navigation never settled and the test ran
+      // into its 60 s budget although the authorization request had been sent.
       const opened = page
-        .goto(`${server.url}/settings/applications`, { waitUntil: 'commit' })
+        .goto(`${server.url}/settings/applications`, { waitUntil: 'commit', timeout: 10_000 })
         .catch(() => null);
       const url = new URL((await authorize).url());
       await opened;
