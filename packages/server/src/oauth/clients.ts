@@ -1,9 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { recordAudit } from '../audit/audit-log.js';
-import { checkAppSecret } from '../credentials/app-credentials.js';
+import { checkAppSecretThrottled } from '../credentials/app-credentials.js';
 import type { Context } from '../context.js';
 import { OAuthError } from './oauth-error.js';
-import { throttled } from './throttle.js';
 
 /** The two built-in public clients. */
 export const CLI_CLIENT_ID = 'runai';
@@ -78,7 +77,9 @@ export async function findClient(
  * Authenticates the client of a token-endpoint style request: `client_secret_basic` (Authorization
  * header) or `client_secret_post` (`client_id` + `client_secret`), or a public client by `client_id`
  * alone. Two different client ids (header and body) are an invalid_request. Secret checks are
- * throttled like passwords.
+ * throttled like `app_token`'s: failures count per (client, address) and per address, and a locked
+ * pair gets 429. Unlike passwords, a secret is not counted before it is checked: an HMAC compare
+ * leaves no window for concurrent guesses to slip through, and counting wrote four rows per token.
  *
  * @example
  * ```ts
@@ -119,26 +120,19 @@ export async function authenticateClient(
     return { clientId, public: true };
   }
   if (secret === undefined) throw new OAuthError('invalid_client', 'client authentication failed');
-  return throttled(ctx, tenantId, { kind: 'client', account: clientId, address: request.ip }, async () => {
-    const check = await checkAppSecret(ctx, tenantId, clientId, secret);
-    if (!check.ok || check.subject.client_id !== clientId) {
-      return { ok: false as const, reason: check.ok ? 'unknown_client' : check.reason };
-    }
-    return {
-      ok: true as const,
-      value: { clientId, public: false, appId: check.subject.id, appName: check.subject.name },
-    };
-  }).then(async (result) => {
-    if (result.ok) return result.value;
-    await recordAudit(ctx.store.db, {
-      tenantId,
-      actor: { type: 'app', name: clientId },
-      action: 'client.authenticate',
-      resource: { type: 'client', name: clientId },
-      result: 'failure',
-      reason: result.reason,
-      sourceIp: request.ip,
-    });
-    throw new OAuthError('invalid_client', 'client authentication failed');
+  const check = await checkAppSecretThrottled(ctx, tenantId, clientId, secret, request.ip);
+  // An application found by its name is not this client: OAuth clients name their client id.
+  if (check.ok && check.subject.client_id === clientId) {
+    return { clientId, public: false, appId: check.subject.id, appName: check.subject.name };
+  }
+  await recordAudit(ctx.store.db, {
+    tenantId,
+    actor: { type: 'app', name: clientId },
+    action: 'client.authenticate',
+    resource: { type: 'client', name: clientId },
+    result: 'failure',
+    reason: check.ok ? 'unknown_client' : check.reason,
+    sourceIp: request.ip,
   });
+  throw new OAuthError('invalid_client', 'client authentication failed');
 }

@@ -160,4 +160,24 @@ forEachStore('brute-force throttling', (kind) => {
     );
     assert.ok(answers[5]!.retryAfter);
   });
+
+  it('OAuth client secrets on /api/v2/token are throttled the same way', async () => {
+    const attempt = (secret: string) =>
+      post(
+        server.url,
+        '/api/v2/token',
+        '127.0.0.4',
+        `grant_type=client_credentials&client_id=no-such-client&client_secret=${secret}`,
+        'application/x-www-form-urlencoded',
+      );
+    const answers: Answer[] = [];
+    for (let i = 0; i < 7; i++) answers.push(await attempt(`guess-${i}`));
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [401, 401, 401, 401, 401, 429, 429],
+    );
+    assert.equal(answers[0]!.body.error, 'invalid_client');
+    assert.equal(answers[5]!.body.error, 'temporarily_unavailable');
+    assert.ok(Number(answers[5]!.retryAfter) > 0);
+  });
 });
