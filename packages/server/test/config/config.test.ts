@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -52,16 +52,20 @@ describe('config', () => {
 
   it('reads a YAML file named by TESSERA_CONFIG_FILE; the environment wins; unknown keys stop start-up', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-config-'));
-    const file = join(dir, 'tessera.yaml');
-    writeFileSync(file, 'PORT: 9090\nTESSERA_ACCESS_TOKEN_TTL: 600\n');
-    assert.equal(loadConfig({ TESSERA_CONFIG_FILE: file }).port, 9090);
-    assert.equal(loadConfig({ TESSERA_CONFIG_FILE: file, PORT: '9191' }).port, 9191);
-    writeFileSync(file, 'TESSERA_PROT: 1\n');
-    assert.throws(
-      () => loadConfig({ TESSERA_CONFIG_FILE: file }),
-      (err: ConfigError) => err.key === 'TESSERA_PROT',
-    );
-    assert.throws(() => loadConfig({ TESSERA_CONFIG_FILE: join(dir, 'missing.yaml') }), ConfigError);
+    try {
+      const file = join(dir, 'tessera.yaml');
+      writeFileSync(file, 'PORT: 9090\nTESSERA_ACCESS_TOKEN_TTL: 600\n');
+      assert.equal(loadConfig({ TESSERA_CONFIG_FILE: file }).port, 9090);
+      assert.equal(loadConfig({ TESSERA_CONFIG_FILE: file, PORT: '9191' }).port, 9191);
+      writeFileSync(file, 'TESSERA_PROT: 1\n');
+      assert.throws(
+        () => loadConfig({ TESSERA_CONFIG_FILE: file }),
+        (err: ConfigError) => err.key === 'TESSERA_PROT',
+      );
+      assert.throws(() => loadConfig({ TESSERA_CONFIG_FILE: join(dir, 'missing.yaml') }), ConfigError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('TESSERA_TRUST_PROXY takes addresses, CIDRs and range names, and names itself when wrong', () => {
