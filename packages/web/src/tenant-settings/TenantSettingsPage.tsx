@@ -94,8 +94,11 @@ export function TenantSettingsPage({ perms }: { perms: PermissionMap }) {
         for (const f of group.fields) keep[f.id] = drafts[f.id]!;
       }
     }
-    setErrors(refused);
+    // The reload replaces every draft: the refusals, the status and the inputs come back together,
+    // and the inputs stay disabled until then, so nothing typed meanwhile is overwritten (a test
+    // typed into the form between the refusal and the reload, and its value was lost).
     await load(keep);
+    setErrors(refused);
     const failed = Object.keys(refused).length;
     setStatus(
       failed
@@ -136,22 +139,24 @@ export function TenantSettingsPage({ perms }: { perms: PermissionMap }) {
               </ul>
             </div>
           )}
-          {sections.map((section) => (
-            <section key={section} className="settings-section" aria-label={section}>
-              <h2>{section}</h2>
-              {groups
-                .filter((g) => g.section === section)
-                .map((g) => (
-                  <SettingGroupView
-                    key={g.id}
-                    group={g}
-                    drafts={drafts}
-                    error={errors[g.id]}
-                    onChange={(id, value) => setDrafts((d) => ({ ...d, [id]: value }))}
-                  />
-                ))}
-            </section>
-          ))}
+          <fieldset className="settings-fields" disabled={busy}>
+            {sections.map((section) => (
+              <section key={section} className="settings-section" aria-label={section}>
+                <h2>{section}</h2>
+                {groups
+                  .filter((g) => g.section === section)
+                  .map((g) => (
+                    <SettingGroupView
+                      key={g.id}
+                      group={g}
+                      drafts={drafts}
+                      error={errors[g.id]}
+                      onChange={(id, value) => setDrafts((d) => ({ ...d, [id]: value }))}
+                    />
+                  ))}
+              </section>
+            ))}
+          </fieldset>
           {mayEdit && (
             <div className="settings-actions">
               <button type="submit" className="primary" disabled={busy}>
