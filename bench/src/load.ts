@@ -90,3 +90,19 @@ export async function measure(
     ...(pid ? { serverCpu: (cpuSeconds(pid) - serverCpuStart) / wallSec, peakRssMb: peakRss } : {}),
   };
 }
+
+/**
+ * Waits for the requests a run left in flight: autocannon stops sending when its time is up, but the
+ * server still answers what it received. Starting the next run at once would overlap the two, which
+ * for the password grant means 4 abandoned + 4 new attempts on one account at the same time, and the
+ * throttle (5 attempts counted before they are checked) rightly answered 429 now and then.
+ *
+ * @example
+ * ```ts
+ * await settle(await measure(url, shape, { durationSec: 1, connections: 16 }))
+ * ```
+ */
+export function settle(previous: Pick<Measurement, 'p99'>): Promise<void> {
+  const ms = Math.min(5_000, Math.max(100, 2 * previous.p99));
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

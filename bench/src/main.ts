@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { parseOptions } from './options.js';
-import { evaluate, markdown } from './report.js';
+import { evaluate, markdown, ratioPairs } from './report.js';
 import { runScenarios } from './run.js';
 import { allScenarios } from './scenarios/index.js';
 
@@ -14,9 +14,13 @@ const loadavgAtStart = loadavg();
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 log(
   `${options.quick ? 'quick' : 'full'} run: ${options.durationSec} s per scenario after ${options.warmupSec} s warm-up, ` +
-    `${options.connections} connections, server from ${options.server}`,
+    `${options.connections} connections, server from ${options.server}` +
+    (options.rounds
+      ? `, then ${options.rounds} paired rounds of ${options.roundSec} s per ratio scenario`
+      : ''),
 );
-const results = await runScenarios(options, allScenarios(options), log);
+const roundIds = new Set(ratioPairs(options).flatMap((p) => [p.numerator, p.denominator]));
+const results = await runScenarios(options, allScenarios(options), roundIds, log);
 const verdict = evaluate(options, results);
 const report = {
   startedAt: startedAt.toISOString(),

@@ -5,6 +5,14 @@ export interface BenchOptions {
   warmupSec: number;
   /** Seconds of each measured run. */
   durationSec: number;
+  /**
+   * Paired rounds after the main pass: every scenario a target ratio compares is measured again,
+   * once per round, in one sequence (reversed every other round) while all their servers stay up,
+   * and each ratio is the median of its per-round ratios (see `rounds.ts`). 0 skips them.
+   */
+  rounds: number;
+  /** Seconds of each scenario's run in a paired round. */
+  roundSec: number;
   /** Concurrent connections the load generator keeps open for throughput runs. */
   connections: number;
   /** Application counts to seed; the first is the baseline. */
@@ -27,12 +35,12 @@ export interface BenchOptions {
   postgresUrl: string;
 }
 
-const FULL = { warmupSec: 3, durationSec: 10 };
-const QUICK = { warmupSec: 0.5, durationSec: 2 };
+const FULL = { warmupSec: 3, durationSec: 10, rounds: 3 };
+const QUICK = { warmupSec: 0.5, durationSec: 2, rounds: 0 };
 
 /**
  * Parses `npm run bench -- [--quick] [--duration=S] [--warmup=S] [--connections=N] [--apps=10,100000]
- * [--stores=sqlite,postgres] [--server=dist|source] [--only=a,b] [--out=path]
+ * [--stores=sqlite,postgres] [--server=dist|source] [--only=a,b] [--out=path] [--rounds=N]
  * [--profile[=dir]] [--log-level=info]
  * [--server-main=path/to/main.js]`.
  *
@@ -61,6 +69,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
     'profile',
     'log-level',
     'server-main',
+    'rounds',
   ];
   for (const key of flags.keys()) if (!known.includes(key)) throw new Error(`bench: unknown option --${key}`);
   const quick = flags.get('quick') === 'true';
@@ -78,12 +87,18 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
   const stores = list('stores', 'sqlite,postgres');
   for (const s of stores)
     if (s !== 'sqlite' && s !== 'postgres') throw new Error(`bench: unknown store ${s}`);
+  const rounds = Number(flags.get('rounds') ?? base.rounds);
+  if (!Number.isInteger(rounds) || rounds < 0 || rounds > 20)
+    throw new Error('bench: --rounds must be a whole number from 0 to 20');
   const server = flags.get('server') ?? 'dist';
   if (server !== 'dist' && server !== 'source') throw new Error('bench: --server must be dist or source');
+  const durationSec = positive('duration', base.durationSec);
   return {
     quick,
     warmupSec: positive('warmup', base.warmupSec),
-    durationSec: positive('duration', base.durationSec),
+    durationSec,
+    rounds,
+    roundSec: durationSec / 2,
     connections: Math.round(positive('connections', 16)),
     // Quick mode skips the 100,000-application store: seeding it is most of a quick run's budget.
     appCounts: list('apps', quick ? '10' : '10,100000').map((n) => Math.round(Number(n))),

@@ -15,6 +15,66 @@ export interface Ratio {
   /** `>= target` passes. */
   target: number;
   met: boolean | null;
+  /**
+   * The ratio in each paired round (`rounds.ts`), in round order; `value` and `perCpu` are then their
+   * medians. Null when the run had no rounds: both figures then come from the main pass alone.
+   */
+  rounds: number[] | null;
+  /** The ratio of the main pass's figures (each side measured once, possibly minutes apart). */
+  mainPass: number | null;
+}
+
+/** Which two scenarios a target ratio divides, and the issue's target for it. */
+export interface RatioPair {
+  name: string;
+  numerator: string;
+  denominator: string;
+  target: number;
+}
+
+/**
+ * The issue's ratios for a run's options: the rounds phase measures exactly the scenarios named
+ * here, and {@link evaluate} divides them.
+ *
+ * @example
+ * ```ts
+ * ratioPairs(parseOptions(['--stores=sqlite']))[0] // { name: 'app_token sqlite 10 apps / limit', … }
+ * ```
+ */
+export function ratioPairs(options: BenchOptions): RatioPair[] {
+  const pairs: RatioPair[] = [];
+  const pair = (name: string, numerator: string, denominator: string, target: number) =>
+    pairs.push({ name, numerator, denominator, target });
+  const [base, ...more] = options.appCounts;
+  for (const store of options.stores) {
+    if (base === undefined) break;
+    const tokenId = appTokenId(store, base);
+    pair(`app_token ${store} ${base} apps / limit`, tokenId, 'limit', 0.6);
+    pair(`app_token ${store} ${base} apps / limit with Tessera's signer`, tokenId, 'limit.node', 0.6);
+    pair(`app_token ${store} ${base} apps / oidc-provider`, tokenId, 'peer', 1.5);
+    for (const n of more)
+      pair(`app_token ${store} ${n} apps / ${base} apps`, appTokenId(store, n), tokenId, 0.9);
+  }
+  pair('password grant / bare argon2id', 'v1.password', 'argon2id.bare', 0.9);
+  pair('Cluster API guard on / guard off', GUARD_ON_ID, GUARD_OFF_ID, 0.9);
+  return pairs;
+}
+
+/** Requests per second and the server's cores while they were measured. */
+type Figure = { rps: number; serverCpu?: number };
+
+/** The ratio of requests per server CPU-second, when both sides measured their server's CPU. */
+function cpuRatio(a: Figure, b: Figure): number | null {
+  return a.serverCpu && b.serverCpu ? a.rps / a.serverCpu / (b.rps / b.serverCpu) : null;
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** An absolute bound from the issue (latency at half rate, errors, memory). */
@@ -39,40 +99,36 @@ export function evaluate(
   results: readonly ScenarioResult[],
 ): { ratios: Ratio[]; checks: Check[] } {
   const byId = new Map(results.map((r) => [r.id, r]));
-  const rps = (id: string) => {
+  const measured = (id: string): (ScenarioResult & Figure) | undefined => {
     const r = byId.get(id);
-    return r?.available && r.rps !== undefined ? r.rps : undefined;
+    return r?.available && r.rps ? (r as ScenarioResult & Figure) : undefined;
   };
-  const perCpu = (id: string) => {
-    const r = byId.get(id);
-    return r?.available && r.rps !== undefined && r.serverCpu ? r.rps / r.serverCpu : undefined;
+  const ratio = ({ name, numerator, denominator, target }: RatioPair): Ratio => {
+    const a = measured(numerator);
+    const b = measured(denominator);
+    if (!a || !b) return { name, value: null, perCpu: null, target, met: null, rounds: null, mainPass: null };
+    const mainPass = a.rps / b.rps;
+    const ra = a.rounds ?? [];
+    const rb = b.rounds ?? [];
+    const paired = ra.length > 0 && ra.length === rb.length && rb.every((r) => r.rps > 0);
+    if (!paired)
+      return {
+        name,
+        value: mainPass,
+        perCpu: cpuRatio(a, b),
+        target,
+        met: mainPass >= target,
+        rounds: null,
+        mainPass,
+      };
+    const rounds = ra.map((r, i) => r.rps / (rb[i] as Figure).rps);
+    const cpus = ra.map((r, i) => cpuRatio(r, rb[i] as Figure));
+    const value = median(rounds);
+    const perCpu = cpus.every((c) => c !== null) ? median(cpus as number[]) : null;
+    return { name, value, perCpu, target, met: value >= target, rounds, mainPass };
   };
-  const ratio = (name: string, num: string, den: string, target: number): Ratio => {
-    const a = rps(num);
-    const b = rps(den);
-    const ca = perCpu(num);
-    const cb = perCpu(den);
-    const cpu = ca !== undefined && cb !== undefined ? ca / cb : null;
-    if (a === undefined || b === undefined || b === 0)
-      return { name, value: null, perCpu: cpu, target, met: null };
-    return { name, value: a / b, perCpu: cpu, target, met: a / b >= target };
-  };
-  const ratios: Ratio[] = [];
+  const ratios = ratioPairs(options).map(ratio);
   const checks: Check[] = [];
-  const [base, ...more] = options.appCounts;
-  for (const store of options.stores) {
-    if (base === undefined) break;
-    const tokenId = appTokenId(store, base);
-    ratios.push(ratio(`app_token ${store} ${base} apps / limit`, tokenId, 'limit', 0.6));
-    ratios.push(
-      ratio(`app_token ${store} ${base} apps / limit with Tessera's signer`, tokenId, 'limit.node', 0.6),
-    );
-    ratios.push(ratio(`app_token ${store} ${base} apps / oidc-provider`, tokenId, 'peer', 1.5));
-    for (const n of more)
-      ratios.push(ratio(`app_token ${store} ${n} apps / ${base} apps`, appTokenId(store, n), tokenId, 0.9));
-  }
-  ratios.push(ratio('password grant / bare argon2id', 'v1.password', 'argon2id.bare', 0.9));
-  ratios.push(ratio('Cluster API guard on / guard off', GUARD_ON_ID, GUARD_OFF_ID, 0.9));
 
   for (const r of results) {
     if (!r.available) continue;
@@ -139,11 +195,15 @@ export function markdown(
   }
   lines.push(
     '',
-    '| Ratio (same run) | req/s ratio | per server CPU-s | target (req/s) | met |',
-    '|---|---:|---:|---:|---|',
+    '| Ratio (same run) | req/s ratio | paired rounds | main pass | per server CPU-s | target (req/s) | met |',
+    '|---|---:|---|---:|---:|---:|---|',
   );
-  for (const r of verdict.ratios)
-    lines.push(`| ${r.name} | ${num(r.value, 2)} | ${num(r.perCpu, 2)} | ≥ ${r.target} | ${mark(r.met)} |`);
+  for (const r of verdict.ratios) {
+    const rounds = r.rounds ? r.rounds.map((v) => num(v, 2)).join(', ') : '—';
+    lines.push(
+      `| ${r.name} | ${num(r.value, 2)} | ${rounds} | ${num(r.mainPass, 2)} | ${num(r.perCpu, 2)} | ≥ ${r.target} | ${mark(r.met)} |`,
+    );
+  }
   lines.push('', '| Check | value | limit | met |', '|---|---:|---|---|');
   for (const c of verdict.checks)
     lines.push(`| ${c.name} | ${num(c.value, 1)} | ${c.limit} | ${mark(c.met)} |`);

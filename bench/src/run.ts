@@ -1,7 +1,8 @@
-import { measure, type Measurement } from './load.js';
+import { measure, settle, type Measurement } from './load.js';
 import type { BenchOptions } from './options.js';
 import { measurePaced } from './paced.js';
-import type { Scenario, Target } from './scenario.js';
+import { runRounds, type RoundEntry, type RoundFigure } from './rounds.js';
+import type { Scenario, Target, Unavailable, Workload } from './scenario.js';
 import { startReference } from './targets/children.js';
 import { startTessera } from './targets/tessera.js';
 
@@ -26,21 +27,26 @@ export interface ScenarioResult {
   peakRssMb?: number;
   /** Latency at half of the maximum rate. */
   half?: { rate: number; rps: number; p50: number; p99: number; errors: number };
+  /** This scenario's figures in each paired round (`rounds.ts`), in round order. */
+  rounds?: RoundFigure[];
 }
 
 /**
  * Runs the scenarios: each target is started once (in order of first use), its scenarios run back
  * to back — warm-up, measured run, and for `halfRate` scenarios a run capped at half the rate just
- * measured — then it is stopped.
+ * measured. A target is stopped after its scenarios, unless one of them is in `roundIds`: those
+ * servers stay up for the paired rounds (`rounds.ts`) that follow the main pass, and all are stopped
+ * at the end.
  *
  * @example
  * ```ts
- * const results = await runScenarios(parseOptions(['--quick']), allScenarios(options), console.log)
+ * const results = await runScenarios(parseOptions(['--quick']), allScenarios(options), new Set(), console.log)
  * ```
  */
 export async function runScenarios(
   options: BenchOptions,
   scenarios: readonly Scenario[],
+  roundIds: ReadonlySet<string>,
   log: (line: string) => void,
 ): Promise<ScenarioResult[]> {
   const selected = scenarios.filter(
@@ -49,24 +55,51 @@ export async function runScenarios(
   const groups = new Map<string, Scenario[]>();
   for (const s of selected) groups.set(s.target, [...(groups.get(s.target) ?? []), s]);
   const results = new Map<string, ScenarioResult>();
-  for (const [key, group] of groups) {
-    log(`target ${key}: starting`);
-    const started = Date.now();
-    const { target, stop } = await startTarget(options, key);
-    log(`target ${key}: ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    try {
-      for (const scenario of group) {
-        const result = await runOne(options, scenario, target);
-        log(
-          result.available
-            ? `  ${scenario.id}: ${result.rps?.toFixed(0)} req/s, p99 ${result.p99} ms, errors ${result.errors}`
-            : `  ${scenario.id}: not available (${result.reason})`,
-        );
-        results.set(scenario.id, result);
+  const kept: Array<() => Promise<void>> = [];
+  const entries: RoundEntry[] = [];
+  try {
+    for (const [key, group] of groups) {
+      log(`target ${key}: starting`);
+      const started = Date.now();
+      const { target, stop } = await startTarget(options, key);
+      log(`target ${key}: ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      let keep = false;
+      try {
+        for (const scenario of group) {
+          const workload = await scenario.prepare(target);
+          const result = await runOne(options, scenario, target, workload);
+          log(
+            result.available
+              ? `  ${scenario.id}: ${result.rps?.toFixed(0)} req/s, p99 ${result.p99} ms, errors ${result.errors}`
+              : `  ${scenario.id}: not available (${result.reason})`,
+          );
+          results.set(scenario.id, result);
+          if (
+            options.rounds > 0 &&
+            result.available &&
+            roundIds.has(scenario.id) &&
+            !('unavailable' in workload)
+          ) {
+            if (workload.kind === 'local' && workload.warmsItself) continue;
+            entries.push({ id: scenario.id, measure: measurer(options, scenario, target, workload) });
+            keep = true;
+          }
+        }
+      } finally {
+        if (keep) kept.push(stop);
+        else await stop();
       }
-    } finally {
-      await stop();
     }
+    if (entries.length > 1) {
+      const figures = await runRounds(options, entries, log);
+      for (const [id, rounds] of figures) {
+        const result = results.get(id) as ScenarioResult;
+        result.rounds = rounds;
+        result.errors = (result.errors ?? 0) + rounds.reduce((sum, r) => sum + r.errors, 0);
+      }
+    }
+  } finally {
+    for (const stop of kept) await stop();
   }
   return selected.map((s) => results.get(s.id) as ScenarioResult);
 }
@@ -88,45 +121,27 @@ async function startTarget(
   throw new Error(`bench: unknown target ${key}`);
 }
 
-/**
- * Waits for the requests a run left in flight: autocannon stops sending when its time is up, but the
- * server still answers what it received. Starting the next run at once would overlap the two, which
- * for the password grant means 4 abandoned + 4 new attempts on one account at the same time, and the
- * throttle (5 attempts counted before they are checked) rightly answered 429 now and then.
- */
-function settle(previous: Measurement): Promise<void> {
-  const ms = Math.min(5_000, Math.max(100, 2 * previous.p99));
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function runOne(options: BenchOptions, scenario: Scenario, target: Target): Promise<ScenarioResult> {
+async function runOne(
+  options: BenchOptions,
+  scenario: Scenario,
+  target: Target,
+  workload: Workload | Unavailable,
+): Promise<ScenarioResult> {
   const connections = scenario.connections ?? options.connections;
   const base = { id: scenario.id, label: scenario.label, target: scenario.target, connections };
-  const workload = await scenario.prepare(target);
   if ('unavailable' in workload) return { ...base, available: false, reason: workload.unavailable };
   if (workload.kind === 'local') {
     if (!workload.warmsItself) await workload.run(options.warmupSec);
     return { ...base, available: true, ...(await workload.run(options.durationSec)) };
   }
-  const url = target.kind === 'tessera' ? target.tessera.url : target.kind === 'child' ? target.url : '';
-  const serverPid = target.kind === 'tessera' ? target.tessera.pid : target.kind === 'child' ? target.pid : 0;
-  const idleRssMb =
-    target.kind === 'tessera' ? target.tessera.idleRssMb : target.kind === 'child' ? target.idleRssMb : 0;
-  const run = (durationSec: number, rate?: number): Promise<Measurement> =>
-    measure(url, workload.shape, {
-      durationSec,
-      connections,
-      serverPid,
-      ...(rate ? { rate } : {}),
-      ...(workload.expectStatus ? { expectStatus: workload.expectStatus } : {}),
-    });
+  const run = measurer(options, scenario, target, workload);
   await settle(await run(options.warmupSec));
   const full = await run(options.durationSec);
-  const result: ScenarioResult = { ...base, available: true, idleRssMb, ...full };
+  const result: ScenarioResult = { ...base, available: true, idleRssMb: idleRssOf(target), ...full };
   if (scenario.halfRate && full.rps > 2) {
     await settle(full);
     const rate = Math.floor(full.rps / 2);
-    const half = await measurePaced(url, workload.shape, {
+    const half = await measurePaced(urlOf(target), workload.shape, {
       rate,
       durationSec: options.durationSec,
       connections,
@@ -137,3 +152,27 @@ async function runOne(options: BenchOptions, scenario: Scenario, target: Target)
   }
   return result;
 }
+
+/** Measures `workload` at full throughput for a given time: over HTTP, or in this process. */
+function measurer(
+  options: BenchOptions,
+  scenario: Scenario,
+  target: Target,
+  workload: Workload,
+): (durationSec: number) => Promise<Measurement> {
+  if (workload.kind === 'local')
+    return async (durationSec) => ({ loadgenCpu: 0, ...(await workload.run(durationSec)) });
+  const serverPid = target.kind === 'tessera' ? target.tessera.pid : target.kind === 'child' ? target.pid : 0;
+  return (durationSec) =>
+    measure(urlOf(target), workload.shape, {
+      durationSec,
+      connections: scenario.connections ?? options.connections,
+      serverPid,
+      ...(workload.expectStatus ? { expectStatus: workload.expectStatus } : {}),
+    });
+}
+
+const urlOf = (target: Target) =>
+  target.kind === 'tessera' ? target.tessera.url : target.kind === 'child' ? target.url : '';
+const idleRssOf = (target: Target) =>
+  target.kind === 'tessera' ? target.tessera.idleRssMb : target.kind === 'child' ? target.idleRssMb : 0;

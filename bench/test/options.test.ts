@@ -30,6 +30,15 @@ describe('bench options', () => {
     assert.throws(() => parseOptions(['--stores=mysql']), /unknown store mysql/);
   });
 
+  it('runs 3 paired rounds of half the duration in a full run, none in --quick', () => {
+    assert.deepEqual([parseOptions([]).rounds, parseOptions([]).roundSec], [3, 5]);
+    assert.equal(parseOptions(['--quick']).rounds, 0);
+    assert.equal(parseOptions(['--quick', '--rounds=2']).rounds, 2);
+    assert.equal(parseOptions(['--rounds=0']).rounds, 0);
+    assert.throws(() => parseOptions(['--rounds=1.5']), /--rounds must be a whole number/);
+    assert.throws(() => parseOptions(['--rounds=-1']), /--rounds must be a whole number/);
+  });
+
   it('reads the PostgreSQL URL from BENCH_POSTGRES_URL', () => {
     assert.equal(
       parseOptions([], { BENCH_POSTGRES_URL: 'postgres://x@127.0.0.1/y' }).postgresUrl,

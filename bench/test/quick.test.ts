@@ -40,6 +40,8 @@ describe('bench harness, smoke run (no timing assertions)', () => {
         '--duration=1',
         '--warmup=0.2',
         '--connections=4',
+        // One paired round, so that the rounds phase (servers kept up, ratios per round) runs too.
+        '--rounds=1',
         '--server=source',
         `--out=${out}`,
       ]);
@@ -56,7 +58,7 @@ describe('bench harness, smoke run (no timing assertions)', () => {
           errors?: number;
           firstError?: string;
         }>;
-        ratios: Array<{ name: string; value: number | null }>;
+        ratios: Array<{ name: string; value: number | null; rounds: number[] | null }>;
       };
       const byId = new Map(report.scenarios.map((s) => [s.id, s]));
       // The scenarios whose endpoints exist on every branch must have run.
@@ -93,6 +95,8 @@ describe('bench harness, smoke run (no timing assertions)', () => {
         assert.ok((byId.get(id)?.requests ?? 0) > 0, `${id} completed no request`);
       const limitRatio = report.ratios.find((r) => r.name === 'app_token sqlite 10 apps / limit');
       assert.equal(typeof limitRatio?.value, 'number');
+      assert.equal(limitRatio?.rounds?.length, 1, 'the limit ratio was not measured in the paired round');
+      assert.match(run.stderr, /bench: round 1\/1: /);
       const guardRatio = report.ratios.find((r) => r.name === 'Cluster API guard on / guard off');
       assert.equal(typeof guardRatio?.value, 'number');
     },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseOptions } from '../src/options.js';
-import { evaluate, markdown } from '../src/report.js';
+import { evaluate, markdown, median } from '../src/report.js';
 import type { ScenarioResult } from '../src/run.js';
 
 const row = (
@@ -64,7 +64,45 @@ describe('bench report', () => {
     assert.deepEqual([peerRatio?.value, peerRatio?.met], [null, null]);
     const text = markdown(results, verdict);
     assert.match(text, /\| peer \| \| not available: probe answered 404 \|/);
-    assert.match(text, /\| app_token sqlite 10 apps \/ oidc-provider \| — \| — \| ≥ 1.5 \| n\/a \|/);
+    assert.match(
+      text,
+      /\| app_token sqlite 10 apps \/ oidc-provider \| — \| — \| — \| — \| ≥ 1\.5 \| n\/a \|/,
+    );
+  });
+
+  it('takes each ratio per paired round and reports their median, keeping the main pass beside it', () => {
+    const round = (rps: number, serverCpu?: number) => ({
+      rps,
+      errors: 0,
+      ...(serverCpu ? { serverCpu } : {}),
+    });
+    const results = [
+      row('limit', 'limit', 1000, { serverCpu: 1, rounds: [round(1000, 1), round(800, 1), round(1000, 1)] }),
+      row('v1.app_token.sqlite.10', 'tessera/sqlite/10', 500, {
+        serverCpu: 1,
+        rounds: [round(650, 1), round(560, 0.5), round(500, 1)],
+      }),
+      // The peer has one round fewer: its ratio falls back to the main pass.
+      row('peer', 'peer', 400, { rounds: [round(400), round(400)] }),
+    ];
+    const verdict = evaluate(options, results);
+    const limit = verdict.ratios.find((r) => r.name === 'app_token sqlite 10 apps / limit');
+    assert.deepEqual(limit?.rounds, [0.65, 0.7, 0.5]);
+    assert.equal(limit?.value, 0.65);
+    assert.equal(limit?.mainPass, 0.5);
+    assert.equal(limit?.met, true);
+    assert.equal(limit?.perCpu, 0.65); // per-round per-CPU ratios 0.65, 1.4, 0.5
+    const peer = verdict.ratios.find((r) => r.name === 'app_token sqlite 10 apps / oidc-provider');
+    assert.deepEqual([peer?.value, peer?.rounds, peer?.met], [1.25, null, false]);
+    assert.match(
+      markdown(results, verdict),
+      /\| app_token sqlite 10 apps \/ limit \| 0\.65 \| 0\.65, 0\.70, 0\.50 \| 0\.50 \| 0\.65 \| ≥ 0\.6 \| yes \|/,
+    );
+  });
+
+  it('the median of an even count is the mean of the middle two', () => {
+    assert.equal(median([3, 1, 2]), 2);
+    assert.equal(median([4, 1, 3, 2]), 2.5);
   });
 
   it('checks p99 at half rate, errors and memory bounds', () => {

@@ -1,0 +1,54 @@
+import { settle, type Measurement } from './load.js';
+import type { BenchOptions } from './options.js';
+
+/** One scenario's figures in one paired round. */
+export interface RoundFigure {
+  rps: number;
+  /** Cores the server process used (absent for work measured in the harness process). */
+  serverCpu?: number;
+  errors: number;
+}
+
+/** A scenario taking part in the rounds: its server is still up, `measure` drives it at full rate. */
+export interface RoundEntry {
+  id: string;
+  measure: (durationSec: number) => Promise<Measurement>;
+}
+
+/**
+ * The paired rounds after the main pass. In the main pass the two sides of a ratio are measured
+ * once each, up to minutes apart, and this machine's speed drifts by ±10–15 % over minutes (the
+ * limit alone measured 9,248–11,891 req/s within two hours): a ratio near its target could not be
+ * called either way. Here every scenario of a target ratio runs again for `roundSec`, one after the
+ * other, `rounds` times, the order reversed every other round so that a steady drift favours
+ * neither side; each ratio is then taken per round and its median reported (`report.ts`).
+ *
+ * @example
+ * ```ts
+ * const figures = await runRounds(options, [{ id: 'limit', measure }, { id: 'peer', measure: m2 }], log)
+ * figures.get('limit') // [{ rps: 9100, serverCpu: 1.2, errors: 0 }, …]
+ * ```
+ */
+export async function runRounds(
+  options: Pick<BenchOptions, 'rounds' | 'roundSec'>,
+  entries: readonly RoundEntry[],
+  log: (line: string) => void,
+): Promise<Map<string, RoundFigure[]>> {
+  const figures = new Map(entries.map((e) => [e.id, [] as RoundFigure[]]));
+  for (let round = 1; round <= options.rounds; round++) {
+    const order = round % 2 === 1 ? entries : [...entries].reverse();
+    const line: string[] = [];
+    for (const entry of order) {
+      const m = await entry.measure(options.roundSec);
+      await settle(m);
+      figures.get(entry.id)?.push({
+        rps: m.rps,
+        errors: m.errors,
+        ...(m.serverCpu !== undefined ? { serverCpu: m.serverCpu } : {}),
+      });
+      line.push(`${entry.id} ${m.rps.toFixed(0)}`);
+    }
+    log(`round ${round}/${options.rounds}: ${line.join(', ')} req/s`);
+  }
+  return figures;
+}
