@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { cpuSeconds, rssMb } from './proc.js';
+import { coresBetween, cpuSeconds, cpuSecondsOf, rssMb } from './proc.js';
 
 /** One request the load generator sends; `next` picks a fresh body per request when given. */
 export interface RequestShape {
@@ -23,6 +23,8 @@ export interface Measurement {
   firstError?: string;
   loadgenCpu: number;
   serverCpu?: number;
+  /** Cores PostgreSQL's processes used, for a server on PostgreSQL (the server's other half). */
+  databaseCpu?: number;
   peakRssMb?: number;
 }
 
@@ -44,12 +46,15 @@ export async function measure(
     rate?: number;
     serverPid?: number;
     expectStatus?: number;
+    /** Also measure the CPU of the PostgreSQL server's processes (same machine). */
+    databaseCpu?: boolean;
   },
 ): Promise<Measurement> {
   const pid = options.serverPid;
   let peakRss = pid ? rssMb(pid) : 0;
   const sampler = pid ? setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 100) : undefined;
   const serverCpuStart = pid ? cpuSeconds(pid) : 0;
+  const databaseStart = options.databaseCpu ? cpuSecondsOf('postgres') : undefined;
   const cpuStart = process.cpuUsage();
   const started = process.hrtime.bigint();
   const expect = options.expectStatus ?? 200;
@@ -88,6 +93,7 @@ export async function measure(
     ...(firstUnexpected ? { firstError: firstUnexpected } : {}),
     loadgenCpu: (cpu.user + cpu.system) / 1e6 / wallSec,
     ...(pid ? { serverCpu: (cpuSeconds(pid) - serverCpuStart) / wallSec, peakRssMb: peakRss } : {}),
+    ...(databaseStart ? { databaseCpu: coresBetween(databaseStart, cpuSecondsOf('postgres'), wallSec) } : {}),
   };
 }
 

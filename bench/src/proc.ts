@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** A server the harness started as a child process on loopback. */
@@ -91,4 +91,48 @@ export function cpuSeconds(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   return ticks / 100;
+}
+
+/**
+ * CPU seconds used so far by every process whose command is `command` (Linux), keyed by pid: for
+ * PostgreSQL, whose work is spread over a backend per connection and its background processes.
+ * Processes the caller may not read, or that exit meanwhile, are skipped.
+ *
+ * @example
+ * ```ts
+ * const before = cpuSecondsOf('postgres')
+ * ```
+ */
+export function cpuSecondsOf(command: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== command) continue;
+      out.set(Number(name), cpuSeconds(Number(name)));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return out;
+}
+
+/**
+ * Cores used by `command`'s processes between two {@link cpuSecondsOf} readings `wallSec` apart; a
+ * process started in between counts from zero.
+ *
+ * @example
+ * ```ts
+ * const cores = coresBetween(before, cpuSecondsOf('postgres'), 10)
+ * ```
+ */
+export function coresBetween(
+  before: Map<number, number>,
+  after: Map<number, number>,
+  wallSec: number,
+): number {
+  let used = 0;
+  for (const [pid, seconds] of after) used += seconds - (before.get(pid) ?? 0);
+  return used / wallSec;
 }

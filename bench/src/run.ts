@@ -23,6 +23,8 @@ export interface ScenarioResult {
   loadgenCpu?: number;
   /** Cores the server process used while measuring. */
   serverCpu?: number;
+  /** Cores PostgreSQL used meanwhile (servers on PostgreSQL only). */
+  databaseCpu?: number;
   idleRssMb?: number;
   peakRssMb?: number;
   /** Latency at half of the maximum rate. */
@@ -168,6 +170,7 @@ function measurer(
       durationSec,
       connections: scenario.connections ?? options.connections,
       serverPid,
+      databaseCpu: target.kind === 'tessera' && target.tessera.store === 'postgres',
       ...(workload.expectStatus ? { expectStatus: workload.expectStatus } : {}),
     });
 }
