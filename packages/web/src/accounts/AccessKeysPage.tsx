@@ -3,8 +3,10 @@ import { useState } from 'react';
 import { api } from '../api.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
+import { ListTable } from '../components/ListTable.js';
 import { NameDialog } from '../components/NameDialog.js';
 import { RegenerateSecretDialog, type Regenerated } from '../components/RegenerateSecretDialog.js';
+import { deleteAction, regenerateSecretAction, RowActions } from '../components/RowActions.js';
 import { SecretDialog } from '../components/SecretDialog.js';
 import { when } from '../format.js';
 import { useList } from '../useList.js';
@@ -42,54 +44,28 @@ export function AccessKeysPage() {
         at <code>POST /api/v1/token</code>) acts with your permissions, and stops working with the key.
       </p>
       <ErrorAlert message={error} />
-      {keys === undefined ? (
-        !error && <p aria-busy="true">Loading…</p>
-      ) : keys.length === 0 ? (
-        <p>You have no access keys yet.</p>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Client ID</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last login</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.map((key) => (
-                <tr key={key.id}>
-                  <th scope="row">{key.name}</th>
-                  <td>
-                    <code>{key.clientId}</code>
-                  </td>
-                  <td>{when(key.createdAt)}</td>
-                  <td>{when(key.lastLogin)}</td>
-                  <td className="actions">
-                    <button
-                      type="button"
-                      aria-label={`Regenerate secret of ${key.name}`}
-                      onClick={() => setPending({ kind: 'regenerate', key })}
-                    >
-                      Regenerate secret
-                    </button>
-                    <button
-                      type="button"
-                      className="danger"
-                      aria-label={`Delete ${key.name}`}
-                      onClick={() => setPending({ kind: 'delete', key })}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListTable
+        items={keys}
+        error={error}
+        empty="You have no access keys yet."
+        columns={['Name', 'Client ID', 'Created', 'Last login', 'Actions']}
+        row={(key) => (
+          <tr key={key.id}>
+            <th scope="row">{key.name}</th>
+            <td>
+              <code>{key.clientId}</code>
+            </td>
+            <td>{when(key.createdAt)}</td>
+            <td>{when(key.lastLogin)}</td>
+            <RowActions
+              actions={[
+                regenerateSecretAction(key.name, () => setPending({ kind: 'regenerate', key })),
+                deleteAction(key.name, () => setPending({ kind: 'delete', key })),
+              ]}
+            />
+          </tr>
+        )}
+      />
       {creating && (
         <NameDialog
           title="New access key"

@@ -3,8 +3,16 @@ import { useState } from 'react';
 import { api } from '../api.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
+import { ListTable } from '../components/ListTable.js';
 import { NameDialog } from '../components/NameDialog.js';
 import { RegenerateSecretDialog, type Regenerated } from '../components/RegenerateSecretDialog.js';
+import {
+  accessAction,
+  deleteAction,
+  enabledToggleAction,
+  regenerateSecretAction,
+  RowActions,
+} from '../components/RowActions.js';
 import { SecretDialog } from '../components/SecretDialog.js';
 import { SubjectAccessDialog } from '../components/SubjectAccessDialog.js';
 import { when } from '../format.js';
@@ -49,80 +57,38 @@ export function ServiceAccountsPage({ perms }: { perms: PermissionMap }) {
         <code>POST /api/v1/token</code> with <code>grantType: client_credentials</code>.
       </p>
       <ErrorAlert message={error} />
-      {accounts === undefined ? (
-        !error && <p aria-busy="true">Loading…</p>
-      ) : accounts.length === 0 ? (
-        <p>No service accounts yet.</p>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Client ID</th>
-                <th scope="col">Enabled</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last login</th>
-                {anyAction && <th scope="col">Actions</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {accounts.map((sa) => (
-                <tr key={sa.id}>
-                  <th scope="row">{sa.name}</th>
-                  <td>
-                    <code>{sa.clientId}</code>
-                  </td>
-                  <td>{sa.enabled ? 'Yes' : 'No'}</td>
-                  <td>{when(sa.createdAt)}</td>
-                  <td>{when(sa.lastLogin)}</td>
-                  {anyAction && (
-                    <td className="actions">
-                      {mayReadAccess && (
-                        <button
-                          type="button"
-                          aria-label={`Roles and projects of ${sa.name}`}
-                          onClick={() => setPending({ kind: 'access', account: sa })}
-                        >
-                          Roles &amp; projects
-                        </button>
-                      )}
-                      {mayUpdate && (
-                        <>
-                          <button
-                            type="button"
-                            aria-label={`Regenerate secret of ${sa.name}`}
-                            onClick={() => setPending({ kind: 'regenerate', account: sa })}
-                          >
-                            Regenerate secret
-                          </button>
-                          <button
-                            type="button"
-                            aria-label={`${sa.enabled ? 'Disable' : 'Enable'} ${sa.name}`}
-                            onClick={() => void act(() => api.serviceAccounts.setEnabled(sa.id, !sa.enabled))}
-                          >
-                            {sa.enabled ? 'Disable' : 'Enable'}
-                          </button>
-                        </>
-                      )}
-                      {mayDelete && (
-                        <button
-                          type="button"
-                          className="danger"
-                          aria-label={`Delete ${sa.name}`}
-                          onClick={() => setPending({ kind: 'delete', account: sa })}
-                        >
-                          Delete
-                        </button>
-                      )}
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListTable
+        items={accounts}
+        error={error}
+        empty="No service accounts yet."
+        columns={['Name', 'Client ID', 'Enabled', 'Created', 'Last login', anyAction && 'Actions']}
+        row={(sa) => (
+          <tr key={sa.id}>
+            <th scope="row">{sa.name}</th>
+            <td>
+              <code>{sa.clientId}</code>
+            </td>
+            <td>{sa.enabled ? 'Yes' : 'No'}</td>
+            <td>{when(sa.createdAt)}</td>
+            <td>{when(sa.lastLogin)}</td>
+            {anyAction && (
+              <RowActions
+                actions={[
+                  mayReadAccess && accessAction(sa.name, () => setPending({ kind: 'access', account: sa })),
+                  mayUpdate &&
+                    regenerateSecretAction(sa.name, () => setPending({ kind: 'regenerate', account: sa })),
+                  mayUpdate &&
+                    enabledToggleAction(
+                      sa,
+                      () => void act(() => api.serviceAccounts.setEnabled(sa.id, !sa.enabled)),
+                    ),
+                  mayDelete && deleteAction(sa.name, () => setPending({ kind: 'delete', account: sa })),
+                ]}
+              />
+            )}
+          </tr>
+        )}
+      />
       {creating && (
         <NameDialog
           title="New service account"

@@ -3,6 +3,8 @@ import { useState } from 'react';
 import { api } from '../api.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
+import { ListTable } from '../components/ListTable.js';
+import { deleteAction, RowActions } from '../components/RowActions.js';
 import { when } from '../format.js';
 import { can, type PermissionMap } from '../permissions.js';
 import { useList } from '../useList.js';
@@ -34,6 +36,7 @@ export function ClustersPage({ perms }: { perms: PermissionMap }) {
   // The install info carries the cluster's secret, so the API shows it only to those who may update.
   const mayUpdate = can(perms, 'cluster', 'update');
   const mayDelete = can(perms, 'cluster', 'delete');
+  const anyAction = mayUpdate || mayDelete;
   const close = () => setPending(undefined);
 
   return (
@@ -50,69 +53,38 @@ export function ClustersPage({ perms }: { perms: PermissionMap }) {
         Each cluster runs a Cluster API at its URL; its install info holds what that needs to connect.
       </p>
       <ErrorAlert message={error} />
-      {clusters === undefined ? (
-        !error && <p aria-busy="true">Loading…</p>
-      ) : clusters.length === 0 ? (
-        <p>No clusters yet.</p>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">URL</th>
-                <th scope="col">Status</th>
-                <th scope="col">Version</th>
-                <th scope="col">Created</th>
-                {(mayUpdate || mayDelete) && <th scope="col">Actions</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {clusters.map((c) => (
-                <tr key={c.uuid}>
-                  <th scope="row">{c.name}</th>
-                  <td>{c.domain ? <code>{c.domain}</code> : '—'}</td>
-                  <td>{STATES[c.status.state] ?? c.status.state}</td>
-                  <td>{c.version ?? '—'}</td>
-                  <td>{when(c.createdAt)}</td>
-                  {(mayUpdate || mayDelete) && (
-                    <td className="actions">
-                      {mayUpdate && (
-                        <>
-                          <button
-                            type="button"
-                            aria-label={`Install info of ${c.name}`}
-                            onClick={() => setPending({ kind: 'install', cluster: c })}
-                          >
-                            Install info
-                          </button>
-                          <button
-                            type="button"
-                            aria-label={`Edit ${c.name}`}
-                            onClick={() => setPending({ kind: 'edit', cluster: c })}
-                          >
-                            Edit
-                          </button>
-                        </>
-                      )}
-                      {mayDelete && (
-                        <button
-                          type="button"
-                          className="danger"
-                          aria-label={`Delete ${c.name}`}
-                          onClick={() => setPending({ kind: 'delete', cluster: c })}
-                        >
-                          Delete
-                        </button>
-                      )}
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListTable
+        items={clusters}
+        error={error}
+        empty="No clusters yet."
+        columns={['Name', 'URL', 'Status', 'Version', 'Created', anyAction && 'Actions']}
+        row={(c) => (
+          <tr key={c.uuid}>
+            <th scope="row">{c.name}</th>
+            <td>{c.domain ? <code>{c.domain}</code> : '—'}</td>
+            <td>{STATES[c.status.state] ?? c.status.state}</td>
+            <td>{c.version ?? '—'}</td>
+            <td>{when(c.createdAt)}</td>
+            {anyAction && (
+              <RowActions
+                actions={[
+                  mayUpdate && {
+                    label: 'Install info',
+                    ariaLabel: `Install info of ${c.name}`,
+                    onClick: () => setPending({ kind: 'install', cluster: c }),
+                  },
+                  mayUpdate && {
+                    label: 'Edit',
+                    ariaLabel: `Edit ${c.name}`,
+                    onClick: () => setPending({ kind: 'edit', cluster: c }),
+                  },
+                  mayDelete && deleteAction(c.name, () => setPending({ kind: 'delete', cluster: c })),
+                ]}
+              />
+            )}
+          </tr>
+        )}
+      />
       {pending?.kind === 'create' && (
         <ClusterDialog
           onClose={close}

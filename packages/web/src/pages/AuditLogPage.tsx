@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, readableError } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
+import { Table } from '../components/Table.js';
 
 /** `GET /api/v1/audit/log` items (Run:ai's shape). */
 interface AuditEntry {
@@ -95,37 +96,24 @@ export function AuditLogPage() {
       <ErrorAlert message={error} />
       {page && (
         <>
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Subject</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Entity</th>
-                  <th scope="col">Result</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.entries.map((e, i) => (
-                  <tr key={`${e.timestamp}-${i}`}>
-                    <td>{new Date(e.timestamp).toLocaleString()}</td>
-                    <th scope="row">
-                      {e.subject} <span className="hint">({e.subject_type})</span>
-                    </th>
-                    <td>{e.metadata.action ?? e.action}</td>
-                    <td>
-                      {e.entity_type} {e.entity_name}
-                    </td>
-                    <td>
-                      {e.result}
-                      {e.metadata.reason ? <span className="hint"> ({e.metadata.reason})</span> : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={['Time', 'Subject', 'Action', 'Entity', 'Result']}>
+            {page.entries.map((e, i) => (
+              <tr key={`${e.timestamp}-${i}`}>
+                <td>{new Date(e.timestamp).toLocaleString()}</td>
+                <th scope="row">
+                  {e.subject} <span className="hint">({e.subject_type})</span>
+                </th>
+                <td>{e.metadata.action ?? e.action}</td>
+                <td>
+                  {e.entity_type} {e.entity_name}
+                </td>
+                <td>
+                  {e.result}
+                  {e.metadata.reason ? <span className="hint"> ({e.metadata.reason})</span> : null}
+                </td>
+              </tr>
+            ))}
+          </Table>
           <nav aria-label="Pages" className="pager">
             <button
               type="button"
