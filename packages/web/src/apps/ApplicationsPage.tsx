@@ -1,12 +1,21 @@
 import type { Application } from '@tessera/client';
-import { useCallback, useEffect, useState } from 'react';
-import { api, readableError } from '../api.js';
-import { ErrorAlert } from '../components/ErrorAlert.js';
+import { useState } from 'react';
+import { api } from '../api.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
-import { can, type PermissionMap } from '../permissions.js';
+import { ErrorAlert } from '../components/ErrorAlert.js';
+import { ListTable } from '../components/ListTable.js';
+import {
+  accessAction,
+  deleteAction,
+  enabledToggleAction,
+  regenerateSecretAction,
+  RowActions,
+} from '../components/RowActions.js';
 import { SecretDialog } from '../components/SecretDialog.js';
 import { SubjectAccessDialog } from '../components/SubjectAccessDialog.js';
 import { when } from '../format.js';
+import { can, type PermissionMap } from '../permissions.js';
+import { useList } from '../useList.js';
 import { CreateApplicationDialog } from './CreateApplicationDialog.js';
 
 type Pending = { kind: 'regenerate' | 'delete'; app: Application } | undefined;
@@ -14,37 +23,23 @@ type Pending = { kind: 'regenerate' | 'delete'; app: Application } | undefined;
 /**
  * Settings & Tools → Applications: list, create (name, roles, projects), the secret shown once,
  * regenerate (confirmed), enable/disable, delete (confirmed). Buttons follow the permissions.
+ *
+ * @example
+ * ```tsx
+ * <ApplicationsPage perms={perms} />
+ * ```
  */
 export function ApplicationsPage({ perms }: { perms: PermissionMap }) {
-  const [apps, setApps] = useState<Application[] | undefined>();
-  const [error, setError] = useState<string>();
+  const { items: apps, error, act, reload } = useList(() => api.apps.list());
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<{ name: string; secret: string } | undefined>();
   const [pending, setPending] = useState<Pending>();
+  const [access, setAccess] = useState<Application>();
   const mayCreate = can(perms, 'apps', 'create');
   const mayUpdate = can(perms, 'apps', 'update');
   const mayDelete = can(perms, 'apps', 'delete');
   const mayReadAccess = can(perms, 'access_rules', 'read');
-  const [access, setAccess] = useState<Application>();
-
-  const reload = useCallback(async () => {
-    try {
-      setApps(await api.apps.list());
-    } catch (err) {
-      setError(readableError(err));
-    }
-  }, []);
-  useEffect(() => void reload(), [reload]);
-
-  const act = async (work: () => Promise<unknown>) => {
-    setError(undefined);
-    try {
-      await work();
-    } catch (err) {
-      setError(readableError(err));
-    }
-    await reload();
-  };
+  const anyAction = mayUpdate || mayDelete || mayReadAccess;
 
   return (
     <>
@@ -61,80 +56,35 @@ export function ApplicationsPage({ perms }: { perms: PermissionMap }) {
         <code>POST /api/v1/token</code>.
       </p>
       <ErrorAlert message={error} />
-      {apps === undefined ? (
-        !error && <p aria-busy="true">Loading…</p>
-      ) : apps.length === 0 ? (
-        <p>No applications yet.</p>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Client ID</th>
-                <th scope="col">Enabled</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last login</th>
-                {(mayUpdate || mayDelete || mayReadAccess) && <th scope="col">Actions</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {apps.map((app) => (
-                <tr key={app.id}>
-                  <th scope="row">{app.name}</th>
-                  <td>
-                    <code>{app.clientId}</code>
-                  </td>
-                  <td>{app.enabled ? 'Yes' : 'No'}</td>
-                  <td>{when(app.createdAt)}</td>
-                  <td>{when(app.lastLogin)}</td>
-                  {(mayUpdate || mayDelete || mayReadAccess) && (
-                    <td className="actions">
-                      {mayReadAccess && (
-                        <button
-                          type="button"
-                          aria-label={`Roles and projects of ${app.name}`}
-                          onClick={() => setAccess(app)}
-                        >
-                          Roles &amp; projects
-                        </button>
-                      )}
-                      {mayUpdate && (
-                        <>
-                          <button
-                            type="button"
-                            aria-label={`Regenerate secret of ${app.name}`}
-                            onClick={() => setPending({ kind: 'regenerate', app })}
-                          >
-                            Regenerate secret
-                          </button>
-                          <button
-                            type="button"
-                            aria-label={`${app.enabled ? 'Disable' : 'Enable'} ${app.name}`}
-                            onClick={() => void act(() => api.apps.setEnabled(app.id, !app.enabled))}
-                          >
-                            {app.enabled ? 'Disable' : 'Enable'}
-                          </button>
-                        </>
-                      )}
-                      {mayDelete && (
-                        <button
-                          type="button"
-                          className="danger"
-                          aria-label={`Delete ${app.name}`}
-                          onClick={() => setPending({ kind: 'delete', app })}
-                        >
-                          Delete
-                        </button>
-                      )}
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListTable
+        items={apps}
+        error={error}
+        empty="No applications yet."
+        columns={['Name', 'Client ID', 'Enabled', 'Created', 'Last login', anyAction && 'Actions']}
+        row={(app) => (
+          <tr key={app.id}>
+            <th scope="row">{app.name}</th>
+            <td>
+              <code>{app.clientId}</code>
+            </td>
+            <td>{app.enabled ? 'Yes' : 'No'}</td>
+            <td>{when(app.createdAt)}</td>
+            <td>{when(app.lastLogin)}</td>
+            {anyAction && (
+              <RowActions
+                actions={[
+                  mayReadAccess && accessAction(app.name, () => setAccess(app)),
+                  mayUpdate &&
+                    regenerateSecretAction(app.name, () => setPending({ kind: 'regenerate', app })),
+                  mayUpdate &&
+                    enabledToggleAction(app, () => void act(() => api.apps.setEnabled(app.id, !app.enabled))),
+                  mayDelete && deleteAction(app.name, () => setPending({ kind: 'delete', app })),
+                ]}
+              />
+            )}
+          </tr>
+        )}
+      />
       {creating && (
         <CreateApplicationDialog
           onClose={() => setCreating(false)}

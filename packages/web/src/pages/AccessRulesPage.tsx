@@ -1,28 +1,30 @@
 import type { AccessRule, Role, ScopeType, SubjectType } from '@tessera/client';
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, readableError } from '../api.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { Dialog } from '../components/Dialog.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
+import { Table } from '../components/Table.js';
 import { can, type PermissionMap } from '../permissions.js';
+import { useList } from '../useList.js';
 
 const SUBJECT_TYPES: SubjectType[] = ['user', 'app', 'service-account', 'group'];
 const SCOPE_TYPES: ScopeType[] = ['tenant', 'cluster', 'department', 'project'];
 
-/** Settings & Tools → Access rules: who has which role where; add (subject, role, scope) and remove. */
+const listRules = async () => (await api.accessRules.list({ limit: 500 })).accessRules;
+
+/**
+ * Settings & Tools → Access rules: who has which role where; add (subject, role, scope) and remove.
+ *
+ * @example
+ * ```tsx
+ * <AccessRulesPage perms={perms} />
+ * ```
+ */
 export function AccessRulesPage({ perms }: { perms: PermissionMap }) {
-  const [rules, setRules] = useState<AccessRule[]>();
-  const [error, setError] = useState<string>();
+  const { items: rules, error, reload } = useList(listRules);
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<AccessRule>();
-  const reload = useCallback(async () => {
-    try {
-      setRules((await api.accessRules.list({ limit: 500 })).accessRules);
-    } catch (err) {
-      setError(readableError(err));
-    }
-  }, []);
-  useEffect(() => void reload(), [reload]);
   const mayCreate = can(perms, 'access_rules', 'create');
   const mayDelete = can(perms, 'access_rules', 'delete');
   return (
@@ -37,42 +39,28 @@ export function AccessRulesPage({ perms }: { perms: PermissionMap }) {
       </div>
       <ErrorAlert message={error} />
       {rules && (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Subject</th>
-                <th scope="col">Type</th>
-                <th scope="col">Role</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Created by</th>
-                {mayDelete && <th scope="col">Actions</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {rules.map((r) => (
-                <tr key={r.id}>
-                  <th scope="row">
-                    <code>{r.subjectId}</code>
-                  </th>
-                  <td>{r.subjectType}</td>
-                  <td>{r.roleName}</td>
-                  <td>
-                    {r.scopeType}: {r.scopeName}
-                  </td>
-                  <td>{r.createdBy}</td>
-                  {mayDelete && (
-                    <td>
-                      <button type="button" className="danger" onClick={() => setRemoving(r)}>
-                        Remove
-                      </button>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['Subject', 'Type', 'Role', 'Scope', 'Created by', mayDelete && 'Actions']}>
+          {rules.map((r) => (
+            <tr key={r.id}>
+              <th scope="row">
+                <code>{r.subjectId}</code>
+              </th>
+              <td>{r.subjectType}</td>
+              <td>{r.roleName}</td>
+              <td>
+                {r.scopeType}: {r.scopeName}
+              </td>
+              <td>{r.createdBy}</td>
+              {mayDelete && (
+                <td>
+                  <button type="button" className="danger" onClick={() => setRemoving(r)}>
+                    Remove
+                  </button>
+                </td>
+              )}
+            </tr>
+          ))}
+        </Table>
       )}
       {adding && (
         <NewRuleDialog

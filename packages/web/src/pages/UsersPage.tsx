@@ -1,10 +1,14 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, readableError } from '../api.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { CopyField } from '../components/CopyField.js';
 import { Dialog } from '../components/Dialog.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
+import { deleteAction, RowActions } from '../components/RowActions.js';
+import { Table } from '../components/Table.js';
+import { when } from '../format.js';
 import { can, type PermissionMap } from '../permissions.js';
+import { useList } from '../useList.js';
 
 /** `GET /api/v1/users` items (Run:ai's shape). */
 interface User {
@@ -15,30 +19,28 @@ interface User {
   createdBy: string;
 }
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
 type Pending = { kind: 'reset' | 'delete'; user: User } | undefined;
+
+const listUsers = () => api.request<User[]>('GET', '/api/v1/users?limit=500');
 
 /**
  * Settings & Tools → Users: list, create (the temporary password is shown once), reset password
  * (confirmed; shown once), delete (confirmed).
+ *
+ * @example
+ * ```tsx
+ * <UsersPage perms={perms} />
+ * ```
  */
 export function UsersPage({ perms }: { perms: PermissionMap }) {
-  const [users, setUsers] = useState<User[]>();
-  const [error, setError] = useState<string>();
+  const { items: users, error, reload } = useList(listUsers);
   const [creating, setCreating] = useState(false);
   const [shown, setShown] = useState<{ email: string; password: string }>();
   const [pending, setPending] = useState<Pending>();
-  const reload = useCallback(async () => {
-    try {
-      setUsers(await api.request<User[]>('GET', '/api/v1/users?limit=500'));
-    } catch (err) {
-      setError(readableError(err));
-    }
-  }, []);
-  useEffect(() => void reload(), [reload]);
   const mayCreate = can(perms, 'users', 'create');
   const mayUpdate = can(perms, 'users', 'update');
   const mayDelete = can(perms, 'users', 'delete');
+  const anyAction = mayUpdate || mayDelete;
   return (
     <>
       <div className="page-head">
@@ -51,52 +53,28 @@ export function UsersPage({ perms }: { perms: PermissionMap }) {
       </div>
       <ErrorAlert message={error} />
       {users && (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Created</th>
-                <th scope="col">Created by</th>
-                <th scope="col">Last login</th>
-                {(mayUpdate || mayDelete) && <th scope="col">Actions</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <tr key={u.id}>
-                  <th scope="row">{u.username}</th>
-                  <td>{when(u.createdAt)}</td>
-                  <td>{u.createdBy}</td>
-                  <td>{when(u.lastLogin)}</td>
-                  {(mayUpdate || mayDelete) && (
-                    <td className="actions">
-                      {mayUpdate && (
-                        <button
-                          type="button"
-                          aria-label={`Reset password of ${u.username}`}
-                          onClick={() => setPending({ kind: 'reset', user: u })}
-                        >
-                          Reset password
-                        </button>
-                      )}
-                      {mayDelete && (
-                        <button
-                          type="button"
-                          className="danger"
-                          aria-label={`Delete ${u.username}`}
-                          onClick={() => setPending({ kind: 'delete', user: u })}
-                        >
-                          Delete
-                        </button>
-                      )}
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['Email', 'Created', 'Created by', 'Last login', anyAction && 'Actions']}>
+          {users.map((u) => (
+            <tr key={u.id}>
+              <th scope="row">{u.username}</th>
+              <td>{when(u.createdAt)}</td>
+              <td>{u.createdBy}</td>
+              <td>{when(u.lastLogin)}</td>
+              {anyAction && (
+                <RowActions
+                  actions={[
+                    mayUpdate && {
+                      label: 'Reset password',
+                      ariaLabel: `Reset password of ${u.username}`,
+                      onClick: () => setPending({ kind: 'reset', user: u }),
+                    },
+                    mayDelete && deleteAction(u.username, () => setPending({ kind: 'delete', user: u })),
+                  ]}
+                />
+              )}
+            </tr>
+          ))}
+        </Table>
       )}
       {creating && (
         <NewUserDialog
