@@ -1,9 +1,9 @@
 import type { ApplicationCreated } from '@tessera/client';
-import { useId, useState, type FormEvent } from 'react';
-import { api, readableError } from '../api.js';
-import { Dialog } from '../components/Dialog.js';
-import { ErrorAlert } from '../components/ErrorAlert.js';
+import { useId, useState } from 'react';
+import { api } from '../api.js';
+import { FormDialog } from '../components/FormDialog.js';
 import { nameProblem } from '../names.js';
+import { useSubmission } from '../useSubmission.js';
 import { ProjectPicker } from './ProjectPicker.js';
 
 /** The seed's three roles, as the API's `roles` names. */
@@ -25,11 +25,9 @@ export function CreateApplicationDialog({
   const [name, setName] = useState('');
   const [roles, setRoles] = useState<string[]>([]);
   const [projects, setProjects] = useState<string[]>([]);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, submit } = useSubmission();
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const onSubmit = () => {
     const problem = nameProblem(name);
     if (problem) {
       setError(problem);
@@ -39,65 +37,50 @@ export function CreateApplicationDialog({
       setError('Projects: choose at least one project for the Researcher role.');
       return;
     }
-    setBusy(true);
-    setError(undefined);
-    try {
+    void submit(async () => {
       const created = await api.apps.create({
         name,
         roles,
         ...(roles.includes('researcher') ? { projects } : {}),
       });
       onCreated(created);
-    } catch (err) {
-      setError(readableError(err));
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <Dialog title="New application" onClose={onClose}>
-      <form onSubmit={(e) => void submit(e)} noValidate>
-        <label className="field">
-          Name
-          <input
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            autoFocus
-            required
-            autoComplete="off"
-          />
-        </label>
-        <fieldset>
-          <legend>Roles</legend>
-          {ROLES.map((role) => (
-            <div key={role.name} className="check">
-              <input
-                id={`${id}-${role.name}`}
-                type="checkbox"
-                aria-describedby={`${id}-${role.name}-hint`}
-                checked={roles.includes(role.name)}
-                onChange={(e) =>
-                  setRoles(e.target.checked ? [...roles, role.name] : roles.filter((r) => r !== role.name))
-                }
-              />
-              <label htmlFor={`${id}-${role.name}`}>{role.label}</label>
-              <span id={`${id}-${role.name}-hint`} className="hint">
-                {role.hint}
-              </span>
-            </div>
-          ))}
-        </fieldset>
-        {roles.includes('researcher') && <ProjectPicker value={projects} onChange={setProjects} />}
-        <ErrorAlert message={error} />
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            Create
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title="New application"
+      submitLabel="Create"
+      error={error}
+      busy={busy}
+      onSubmit={onSubmit}
+      onClose={onClose}
+    >
+      <label className="field">
+        Name
+        <input value={name} onChange={(e) => setName(e.target.value)} autoFocus required autoComplete="off" />
+      </label>
+      <fieldset>
+        <legend>Roles</legend>
+        {ROLES.map((role) => (
+          <div key={role.name} className="check">
+            <input
+              id={`${id}-${role.name}`}
+              type="checkbox"
+              aria-describedby={`${id}-${role.name}-hint`}
+              checked={roles.includes(role.name)}
+              onChange={(e) =>
+                setRoles(e.target.checked ? [...roles, role.name] : roles.filter((r) => r !== role.name))
+              }
+            />
+            <label htmlFor={`${id}-${role.name}`}>{role.label}</label>
+            <span id={`${id}-${role.name}-hint`} className="hint">
+              {role.hint}
+            </span>
+          </div>
+        ))}
+      </fieldset>
+      {roles.includes('researcher') && <ProjectPicker value={projects} onChange={setProjects} />}
+    </FormDialog>
   );
 }

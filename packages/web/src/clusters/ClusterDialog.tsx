@@ -1,8 +1,7 @@
 import type { Cluster } from '@tessera/client';
-import { useState, type FormEvent } from 'react';
-import { readableError } from '../api.js';
-import { Dialog } from '../components/Dialog.js';
-import { ErrorAlert } from '../components/ErrorAlert.js';
+import { useState } from 'react';
+import { FormDialog } from '../components/FormDialog.js';
+import { useSubmission } from '../useSubmission.js';
 
 /** The API's cluster name pattern (a DNS-style label, dots allowed). */
 const NAME = /^[A-Za-z0-9]([-.A-Za-z0-9]*[A-Za-z0-9])?$/;
@@ -45,59 +44,40 @@ export function ClusterDialog({
 }) {
   const [name, setName] = useState(cluster?.name ?? '');
   const [domain, setDomain] = useState(cluster?.domain ?? '');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const { error, setError, busy, submit } = useSubmission();
+  const onSubmit = () => {
     const trimmed = domain.trim();
     const bad = problem(name.trim(), trimmed, Boolean(cluster?.domain));
     if (bad) return setError(bad);
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onSave({ name: name.trim(), ...(trimmed ? { domain: trimmed } : {}) });
-    } catch (err) {
-      setError(readableError(err));
-      setBusy(false);
-    }
+    void submit(() => onSave({ name: name.trim(), ...(trimmed ? { domain: trimmed } : {}) }));
   };
   return (
-    <Dialog title={cluster ? `Edit ${cluster.name}` : 'New cluster'} onClose={onClose}>
-      <form onSubmit={(e) => void submit(e)} noValidate>
-        <label className="field">
-          Name
-          <input
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            autoFocus
-            required
-            autoComplete="off"
-          />
-        </label>
-        <label className="field">
-          URL
-          <input
-            type="url"
-            value={domain}
-            onChange={(e) => setDomain(e.target.value)}
-            placeholder="https://cluster.example.com"
-            autoComplete="off"
-            aria-describedby="cluster-url-hint"
-          />
-          <span id="cluster-url-hint" className="hint">
-            Where the cluster&apos;s Cluster API answers{cluster ? '' : '; optional, can be set later'}.
-          </span>
-        </label>
-        <ErrorAlert message={error} />
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {cluster ? 'Save' : 'Create'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title={cluster ? `Edit ${cluster.name}` : 'New cluster'}
+      submitLabel={cluster ? 'Save' : 'Create'}
+      error={error}
+      busy={busy}
+      onSubmit={onSubmit}
+      onClose={onClose}
+    >
+      <label className="field">
+        Name
+        <input value={name} onChange={(e) => setName(e.target.value)} autoFocus required autoComplete="off" />
+      </label>
+      <label className="field">
+        URL
+        <input
+          type="url"
+          value={domain}
+          onChange={(e) => setDomain(e.target.value)}
+          placeholder="https://cluster.example.com"
+          autoComplete="off"
+          aria-describedby="cluster-url-hint"
+        />
+        <span id="cluster-url-hint" className="hint">
+          Where the cluster&apos;s Cluster API answers{cluster ? '' : '; optional, can be set later'}.
+        </span>
+      </label>
+    </FormDialog>
   );
 }

@@ -1,8 +1,7 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
-import { readableError } from '../api.js';
+import { useState, type ReactNode } from 'react';
 import { nameProblem } from '../names.js';
-import { Dialog } from './Dialog.js';
-import { ErrorAlert } from './ErrorAlert.js';
+import { useSubmission } from '../useSubmission.js';
+import { FormDialog } from './FormDialog.js';
 
 /**
  * A "New …" form that asks only for a name (service accounts, access keys). The name is checked
@@ -26,45 +25,26 @@ export function NameDialog({
   children?: ReactNode;
 }) {
   const [name, setName] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const { error, setError, busy, submit } = useSubmission();
+  const onSubmit = () => {
     const problem = nameProblem(name);
     if (problem) return setError(problem);
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onCreate(name);
-    } catch (err) {
-      setError(readableError(err));
-      setBusy(false);
-    }
+    void submit(() => onCreate(name));
   };
   return (
-    <Dialog title={title} onClose={onClose}>
-      <form onSubmit={(e) => void submit(e)} noValidate>
-        {children}
-        <label className="field">
-          Name
-          <input
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            autoFocus
-            required
-            autoComplete="off"
-          />
-        </label>
-        <ErrorAlert message={error} />
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            Create
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title={title}
+      submitLabel="Create"
+      error={error}
+      busy={busy}
+      onSubmit={onSubmit}
+      onClose={onClose}
+    >
+      {children}
+      <label className="field">
+        Name
+        <input value={name} onChange={(e) => setName(e.target.value)} autoFocus required autoComplete="off" />
+      </label>
+    </FormDialog>
   );
 }

@@ -1,8 +1,7 @@
 import type { RotationOptions } from '@tessera/client';
-import { useState, type FormEvent } from 'react';
-import { readableError } from '../api.js';
-import { Dialog } from './Dialog.js';
-import { ErrorAlert } from './ErrorAlert.js';
+import { useState } from 'react';
+import { useSubmission } from '../useSubmission.js';
+import { FormDialog } from './FormDialog.js';
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -54,14 +53,10 @@ export function RegenerateSecretDialog({
 }) {
   const [overlap, setOverlap] = useState(0);
   const [expiry, setExpiry] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    const expiresInSeconds = expiry ? Number(expiry) : undefined;
-    try {
+  const { error, busy, submit } = useSubmission();
+  const onSubmit = () =>
+    void submit(async () => {
+      const expiresInSeconds = expiry ? Number(expiry) : undefined;
       const started = Date.now();
       const { clientSecret } = await onRegenerate({
         overlapSeconds: overlap,
@@ -71,50 +66,42 @@ export function RegenerateSecretDialog({
         secret: clientSecret,
         ...(expiresInSeconds ? { expiresAt: new Date(started + expiresInSeconds * 1000) } : {}),
       });
-    } catch (err) {
-      setError(readableError(err));
-      setBusy(false);
-    }
-  };
+    });
   return (
-    <Dialog title={`Regenerate the secret of ${name}?`} onClose={onCancel}>
-      <form onSubmit={(e) => void submit(e)} noValidate>
-        <p>
-          A new secret key is made and shown once.{' '}
-          {overlap === 0
-            ? 'The current secret key and every token obtained with it stop working at once.'
-            : 'The current secret key keeps working until the chosen time, so scripts can move to the new one; any older secret stops now.'}
-        </p>
-        <label className="field">
-          Current secret key
-          <select value={overlap} onChange={(e) => setOverlap(Number(e.target.value))}>
-            {OVERLAPS.map((o) => (
-              <option key={o.seconds} value={o.seconds}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          New secret key expires
-          <select value={expiry} onChange={(e) => setExpiry(e.target.value)}>
-            {EXPIRIES.map((o) => (
-              <option key={o.label} value={o.seconds ?? ''}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <ErrorAlert message={error} />
-        <div className="dialog-actions">
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            Regenerate
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title={`Regenerate the secret of ${name}?`}
+      submitLabel="Regenerate"
+      error={error}
+      busy={busy}
+      onSubmit={onSubmit}
+      onClose={onCancel}
+    >
+      <p>
+        A new secret key is made and shown once.{' '}
+        {overlap === 0
+          ? 'The current secret key and every token obtained with it stop working at once.'
+          : 'The current secret key keeps working until the chosen time, so scripts can move to the new one; any older secret stops now.'}
+      </p>
+      <label className="field">
+        Current secret key
+        <select value={overlap} onChange={(e) => setOverlap(Number(e.target.value))}>
+          {OVERLAPS.map((o) => (
+            <option key={o.seconds} value={o.seconds}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        New secret key expires
+        <select value={expiry} onChange={(e) => setExpiry(e.target.value)}>
+          {EXPIRIES.map((o) => (
+            <option key={o.label} value={o.seconds ?? ''}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </label>
+    </FormDialog>
   );
 }

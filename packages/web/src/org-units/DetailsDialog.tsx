@@ -1,7 +1,6 @@
-import { useId, useState, type FormEvent } from 'react';
-import { readableError } from '../api.js';
-import { Dialog } from '../components/Dialog.js';
-import { ErrorAlert } from '../components/ErrorAlert.js';
+import { useId, useState } from 'react';
+import { FormDialog } from '../components/FormDialog.js';
+import { useSubmission } from '../useSubmission.js';
 import { saveDescription, type OrgUnit, type OrgUnitKind } from './org-unit.js';
 
 /**
@@ -26,49 +25,35 @@ export function DetailsDialog({
 }) {
   const id = useId();
   const [description, setDescription] = useState(unit.description);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      onSaved(await saveDescription(kind, unit, description.trim()));
-    } catch (err) {
-      setError(readableError(err));
-      setBusy(false);
-    }
-  };
+  const { error, busy, submit } = useSubmission();
+  const onSubmit = () =>
+    void submit(async () => onSaved(await saveDescription(kind, unit, description.trim())));
   return (
-    <Dialog title={`Details of ${unit.name}`} onClose={onClose}>
-      <form onSubmit={(e) => void submit(e)} noValidate>
-        <label className="field">
-          Name
-          <input value={unit.name} readOnly aria-describedby={`${id}-name`} />
-        </label>
-        <p id={`${id}-name`} className="hint">
-          Names cannot be changed: the API keeps a {kind}&apos;s name for its lifetime (a project&apos;s name
-          is its namespace). Create a new {kind} to use another name.
-        </p>
-        <label className="field">
-          Description
-          <textarea
-            value={description}
-            maxLength={1024}
-            rows={3}
-            onChange={(e) => setDescription(e.target.value)}
-          />
-        </label>
-        <ErrorAlert message={error} />
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            Save
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title={`Details of ${unit.name}`}
+      submitLabel="Save"
+      error={error}
+      busy={busy}
+      onSubmit={onSubmit}
+      onClose={onClose}
+    >
+      <label className="field">
+        Name
+        <input value={unit.name} readOnly aria-describedby={`${id}-name`} />
+      </label>
+      <p id={`${id}-name`} className="hint">
+        Names cannot be changed: the API keeps a {kind}&apos;s name for its lifetime (a project&apos;s name is
+        its namespace). Create a new {kind} to use another name.
+      </p>
+      <label className="field">
+        Description
+        <textarea
+          value={description}
+          maxLength={1024}
+          rows={3}
+          onChange={(e) => setDescription(e.target.value)}
+        />
+      </label>
+    </FormDialog>
   );
 }
