@@ -3,6 +3,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, readableError } from '../api.js';
 import { Dialog } from '../components/Dialog.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
+import { useSubmission } from '../useSubmission.js';
 import { ORG_UNIT_NAME, type OrgUnit } from './org-unit.js';
 
 /** The clusters to choose from, or why there are none to choose. */
@@ -35,8 +36,7 @@ export function CreateOrgUnitDialog({
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [clusterId, setClusterId] = useState(parent?.clusterId ?? (list.length === 1 ? list[0]!.uuid : ''));
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, submit } = useSubmission();
   const noCluster = !parent && clusters.kind === 'ready' && list.length === 0;
   // The clusters may arrive after the dialog opened: a single cluster is the obvious choice.
   const only = list.length === 1 ? list[0]!.uuid : undefined;
@@ -44,32 +44,27 @@ export function CreateOrgUnitDialog({
     if (only) setClusterId((current) => current || only);
   }, [only]);
 
-  const submit = async (e: FormEvent) => {
+  const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     if (!ORG_UNIT_NAME.test(name) || name.length > 63)
       return setError(
         'Name: use 1 to 63 lowercase letters, digits or "-", starting and ending with a letter or digit.',
       );
     if (!clusterId) return setError('Cluster: choose the cluster it belongs to.');
-    setBusy(true);
-    setError(undefined);
-    try {
-      const body = { name, clusterId, ...(description.trim() ? { description: description.trim() } : {}) };
+    const body = { name, clusterId, ...(description.trim() ? { description: description.trim() } : {}) };
+    void submit(async () =>
       onCreated(
         parent
           ? await api.projects.create({ ...body, parentId: parent.id, resources: [] })
           : await api.departments.create(body),
-      );
-    } catch (err) {
-      setError(readableError(err));
-      setBusy(false);
-    }
+      ),
+    );
   };
 
   const clusterName = (uuid: string) => list.find((c) => c.uuid === uuid)?.name ?? uuid;
   return (
     <Dialog title={parent ? `New project in ${parent.name}` : 'New department'} onClose={onClose}>
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <form onSubmit={onSubmit} noValidate>
         {noCluster ? (
           <p className="warning" role="alert">
             There is no cluster yet. A department belongs to a cluster: add one under Settings &amp; Tools →

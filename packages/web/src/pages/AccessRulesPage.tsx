@@ -1,9 +1,9 @@
 import type { AccessRule, Role, ScopeType, SubjectType } from '@tessera/client';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { api, readableError } from '../api.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
-import { Dialog } from '../components/Dialog.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
+import { FormDialog } from '../components/FormDialog.js';
 import { Table } from '../components/Table.js';
 import { can, type PermissionMap } from '../permissions.js';
 import { useList } from '../useList.js';
@@ -108,8 +108,7 @@ function NewRuleDialog({ onClose, onDone }: { onClose: () => void; onDone: () =>
       (err: unknown) => setError(readableError(err)),
     );
   }, []);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const onSubmit = async () => {
     if (!subjectId.trim()) return setError('Subject: enter a user email, application id or group name.');
     if (roleId === undefined) return setError('Role: choose a role.');
     try {
@@ -126,52 +125,47 @@ function NewRuleDialog({ onClose, onDone }: { onClose: () => void; onDone: () =>
     }
   };
   return (
-    <Dialog title="New access rule" onClose={onClose}>
-      <form onSubmit={(e) => void submit(e)} noValidate>
-        <label className="field">
-          Subject type
-          <select value={subjectType} onChange={(e) => setSubjectType(e.target.value as SubjectType)}>
-            {SUBJECT_TYPES.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          Subject
-          <input value={subjectId} onChange={(e) => setSubjectId(e.target.value)} />
-        </label>
-        <label className="field">
-          Role
-          <select value={roleId ?? ''} onChange={(e) => setRoleId(Number(e.target.value))}>
-            {roles.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          Scope type
-          <select value={scopeType} onChange={(e) => setScopeType(e.target.value as ScopeType)}>
-            {SCOPE_TYPES.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          Scope id
-          <input value={scopeId} onChange={(e) => setScopeId(e.target.value)} />
-        </label>
-        <ErrorAlert message={error} />
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary">
-            Create
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title="New access rule"
+      submitLabel="Create"
+      error={error}
+      onSubmit={() => void onSubmit()}
+      onClose={onClose}
+    >
+      <label className="field">
+        Subject type
+        <select value={subjectType} onChange={(e) => setSubjectType(e.target.value as SubjectType)}>
+          {SUBJECT_TYPES.map((t) => (
+            <option key={t}>{t}</option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        Subject
+        <input value={subjectId} onChange={(e) => setSubjectId(e.target.value)} />
+      </label>
+      <label className="field">
+        Role
+        <select value={roleId ?? ''} onChange={(e) => setRoleId(Number(e.target.value))}>
+          {roles.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        Scope type
+        <select value={scopeType} onChange={(e) => setScopeType(e.target.value as ScopeType)}>
+          {SCOPE_TYPES.map((t) => (
+            <option key={t}>{t}</option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        Scope id
+        <input value={scopeId} onChange={(e) => setScopeId(e.target.value)} />
+      </label>
+    </FormDialog>
   );
 }

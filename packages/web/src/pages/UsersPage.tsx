@@ -1,9 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api, readableError } from '../api.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { CopyField } from '../components/CopyField.js';
 import { Dialog } from '../components/Dialog.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
+import { FormDialog } from '../components/FormDialog.js';
 import { deleteAction, RowActions } from '../components/RowActions.js';
 import { Table } from '../components/Table.js';
 import { when } from '../format.js';
@@ -145,8 +146,7 @@ function NewUserDialog({
 }) {
   const [email, setEmail] = useState('');
   const [error, setError] = useState<string>();
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const onSubmit = async () => {
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/.test(email.trim()))
       return setError('Email: enter an email address.');
     try {
@@ -159,22 +159,17 @@ function NewUserDialog({
     }
   };
   return (
-    <Dialog title="New user" onClose={onClose}>
-      <form onSubmit={(e) => void submit(e)} noValidate>
-        <label className="field">
-          Email
-          <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" />
-        </label>
-        <ErrorAlert message={error} />
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary">
-            Create
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title="New user"
+      submitLabel="Create"
+      error={error}
+      onSubmit={() => void onSubmit()}
+      onClose={onClose}
+    >
+      <label className="field">
+        Email
+        <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" />
+      </label>
+    </FormDialog>
   );
 }
