@@ -2,6 +2,7 @@ import type { ApplicationCreated } from '@tessera/client';
 import { useId, useState } from 'react';
 import { api } from '../api.js';
 import { FormDialog } from '../components/FormDialog.js';
+import { NameField } from '../components/NameField.js';
 import { nameProblem } from '../names.js';
 import { useSubmission } from '../useSubmission.js';
 import { ProjectPicker } from './ProjectPicker.js';
@@ -56,10 +57,7 @@ export function CreateApplicationDialog({
       onSubmit={onSubmit}
       onClose={onClose}
     >
-      <label className="field">
-        Name
-        <input value={name} onChange={(e) => setName(e.target.value)} autoFocus required autoComplete="off" />
-      </label>
+      <NameField value={name} onChange={setName} />
       <fieldset>
         <legend>Roles</legend>
         {ROLES.map((role) => (

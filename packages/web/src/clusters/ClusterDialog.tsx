@@ -1,6 +1,7 @@
 import type { Cluster } from '@tessera/client';
 import { useState } from 'react';
 import { FormDialog } from '../components/FormDialog.js';
+import { NameField } from '../components/NameField.js';
 import { useSubmission } from '../useSubmission.js';
 
 /** The API's cluster name pattern (a DNS-style label, dots allowed). */
@@ -60,10 +61,7 @@ export function ClusterDialog({
       onSubmit={onSubmit}
       onClose={onClose}
     >
-      <label className="field">
-        Name
-        <input value={name} onChange={(e) => setName(e.target.value)} autoFocus required autoComplete="off" />
-      </label>
+      <NameField value={name} onChange={setName} />
       <label className="field">
         URL
         <input

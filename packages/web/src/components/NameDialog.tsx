@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { nameProblem } from '../names.js';
 import { useSubmission } from '../useSubmission.js';
 import { FormDialog } from './FormDialog.js';
+import { NameField } from './NameField.js';
 
 /**
  * A "New …" form that asks only for a name (service accounts, access keys). The name is checked
@@ -41,10 +42,7 @@ export function NameDialog({
       onClose={onClose}
     >
       {children}
-      <label className="field">
-        Name
-        <input value={name} onChange={(e) => setName(e.target.value)} autoFocus required autoComplete="off" />
-      </label>
+      <NameField value={name} onChange={setName} />
     </FormDialog>
   );
 }
