@@ -7,7 +7,9 @@ import type { ReactNode } from 'react';
  *
  * @example
  * ```tsx
- * <Table columns={['Email', 'Created', mayDelete && 'Actions']}>{users.map((u) => <UserRow … />)}</Table>
+ * <Table columns={['Email', 'Created', mayDelete && 'Actions']}>
+ *   {users.map((u) => <tr key={u.id}>…</tr>)}
+ * </Table>
  * ```
  */
 export function Table({ columns, children }: { columns: readonly (string | false)[]; children: ReactNode }) {
