@@ -4,9 +4,11 @@ import { api, readableError } from '../api.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { FormDialog } from '../components/FormDialog.js';
+import { RowActions } from '../components/RowActions.js';
 import { Table } from '../components/Table.js';
 import { can, type PermissionMap } from '../permissions.js';
 import { useList } from '../useList.js';
+import { useSubmission } from '../useSubmission.js';
 
 const SUBJECT_TYPES: SubjectType[] = ['user', 'app', 'service-account', 'group'];
 const SCOPE_TYPES: ScopeType[] = ['tenant', 'cluster', 'department', 'project'];
@@ -52,11 +54,17 @@ export function AccessRulesPage({ perms }: { perms: PermissionMap }) {
               </td>
               <td>{r.createdBy}</td>
               {mayDelete && (
-                <td>
-                  <button type="button" className="danger" onClick={() => setRemoving(r)}>
-                    Remove
-                  </button>
-                </td>
+                <RowActions
+                  actions={[
+                    {
+                      label: 'Remove',
+                      // Names the rule: rows of one subject differ only in role and scope.
+                      ariaLabel: `Remove ${r.roleName} of ${r.subjectId} on ${r.scopeType} ${r.scopeName}`,
+                      danger: true,
+                      onClick: () => setRemoving(r),
+                    },
+                  ]}
+                />
               )}
             </tr>
           ))}
@@ -98,7 +106,7 @@ function NewRuleDialog({ onClose, onDone }: { onClose: () => void; onDone: () =>
   const [roleId, setRoleId] = useState<number>();
   const [scopeType, setScopeType] = useState<ScopeType>('tenant');
   const [scopeId, setScopeId] = useState('1');
-  const [error, setError] = useState<string>();
+  const { error, setError, busy, submit } = useSubmission();
   useEffect(() => {
     api.roles.list().then(
       (list) => {
@@ -108,10 +116,10 @@ function NewRuleDialog({ onClose, onDone }: { onClose: () => void; onDone: () =>
       (err: unknown) => setError(readableError(err)),
     );
   }, []);
-  const onSubmit = async () => {
+  const onSubmit = () => {
     if (!subjectId.trim()) return setError('Subject: enter a user email, application id or group name.');
     if (roleId === undefined) return setError('Role: choose a role.');
-    try {
+    void submit(async () => {
       await api.accessRules.create({
         subjectType,
         subjectId: subjectId.trim(),
@@ -120,16 +128,15 @@ function NewRuleDialog({ onClose, onDone }: { onClose: () => void; onDone: () =>
         scopeId: scopeId.trim(),
       });
       onDone();
-    } catch (err) {
-      setError(readableError(err));
-    }
+    });
   };
   return (
     <FormDialog
       title="New access rule"
       submitLabel="Create"
       error={error}
-      onSubmit={() => void onSubmit()}
+      busy={busy}
+      onSubmit={onSubmit}
       onClose={onClose}
     >
       <label className="field">

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, readableError } from '../api.js';
+import { api } from '../api.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { CopyField } from '../components/CopyField.js';
 import { Dialog } from '../components/Dialog.js';
@@ -10,6 +10,7 @@ import { Table } from '../components/Table.js';
 import { when } from '../format.js';
 import { can, type PermissionMap } from '../permissions.js';
 import { useList } from '../useList.js';
+import { useSubmission } from '../useSubmission.js';
 
 /** `GET /api/v1/users` items (Run:ai's shape). */
 interface User {
@@ -145,25 +146,24 @@ function NewUserDialog({
   onCreated: (e: string, p: string) => void;
 }) {
   const [email, setEmail] = useState('');
-  const [error, setError] = useState<string>();
-  const onSubmit = async () => {
+  const { error, setError, busy, submit } = useSubmission();
+  const onSubmit = () => {
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/.test(email.trim()))
       return setError('Email: enter an email address.');
-    try {
+    void submit(async () => {
       const created = await api.request<{ username: string; tempPassword: string }>('POST', '/api/v1/users', {
         email: email.trim(),
       });
       onCreated(created.username, created.tempPassword);
-    } catch (err) {
-      setError(readableError(err));
-    }
+    });
   };
   return (
     <FormDialog
       title="New user"
       submitLabel="Create"
       error={error}
-      onSubmit={() => void onSubmit()}
+      busy={busy}
+      onSubmit={onSubmit}
       onClose={onClose}
     >
       <label className="field">

@@ -108,4 +108,56 @@ forEachStore('web UI: Users and Audit log', (kind) => {
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.getByText('No events').waitFor();
   });
+  it('creates an access rule once however it is submitted while it runs, and removes it by its named button', async (t) => {
+    if (needs(t)) return;
+    const rulesOf = async (subjectId: string) => {
+      const listed = await call(
+        server.url,
+        'GET',
+        '/api/v1/authorization/access-rules',
+        undefined,
+        await adminToken(server.url),
+      );
+      return (listed.body as { accessRules: { subjectId: string }[] }).accessRules.filter(
+        (r) => r.subjectId === subjectId,
+      );
+    };
+    // The create request is held until the form has been submitted a second time.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let posts = 0;
+    await page.route('**/api/v1/authorization/access-rules', async (route) => {
+      if (route.request().method() === 'POST') {
+        posts += 1;
+        await held;
+      }
+      await route.continue();
+    });
+    try {
+      await page.goto(`${server.url}/settings/access-rules`);
+      await page.getByRole('heading', { name: 'Access rules' }).waitFor();
+      await page.getByRole('button', { name: 'New access rule' }).click();
+      const form = page.getByRole('dialog', { name: 'New access rule' });
+      await form.getByLabel('Subject type').selectOption('group');
+      await form.getByLabel('Subject', { exact: true }).fill('ops-team');
+      await form.getByRole('button', { name: 'Create' }).click();
+      await form.locator('button[type=submit][disabled]').waitFor();
+      await form.getByLabel('Subject', { exact: true }).press('Enter');
+      release();
+      await form.waitFor({ state: 'detached' });
+      await page.getByRole('rowheader', { name: 'ops-team' }).waitFor();
+      assert.equal(posts, 1, 'the form was sent once');
+      assert.equal((await rulesOf('ops-team')).length, 1);
+    } finally {
+      release();
+      await page.unroute('**/api/v1/authorization/access-rules');
+    }
+    await page.getByRole('button', { name: /^Remove .+ of ops-team on tenant / }).click();
+    await page
+      .getByRole('dialog', { name: 'Remove this access rule?' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await page.getByRole('rowheader', { name: 'ops-team' }).waitFor({ state: 'detached' });
+    assert.deepEqual(await rulesOf('ops-team'), []);
+  });
 });

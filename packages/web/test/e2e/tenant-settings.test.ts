@@ -10,7 +10,7 @@ import {
   type ServerProcess,
 } from '../../../server/test/helpers/server-process.js';
 import { ensureWebBuilt, launchBrowser, screenshot, type Browser } from '../helpers/browser.js';
-import { assertNoSidewaysScroll, signIn } from '../helpers/pages.js';
+import { assertNoSidewaysScroll, signIn } from '../helpers/ui.js';
 import { createUserWithRole } from '../helpers/users.js';
 
 const VIEWER = { email: 'viewer@example.com', password: 'viewer-password-1', roleId: 8 };
