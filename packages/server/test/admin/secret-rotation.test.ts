@@ -133,6 +133,26 @@ forEachStore('secret rotation', (kind) => {
     assert.equal((await login(app.clientId, fresh)).status, 200);
   });
 
+  it('an application rotated without an overlap but with an expiry: the old secret and its tokens stop at once', async () => {
+    const app = (await call(server.url, 'POST', '/api/v1/apps', { name: 'expiring-app' }, admin)).body;
+    const token = (await login(app.clientId, app.secret)).body.accessToken;
+    const rotated = await call(
+      server.url,
+      'POST',
+      `/api/v1/apps/${app.id}/secret?overlapSeconds=0&expiresInSeconds=3600`,
+      undefined,
+      admin,
+    );
+    assert.equal(rotated.status, 200);
+    assert.equal((await login(app.clientId, app.secret)).status, 401, 'old secret');
+    assert.equal((await login(app.clientId, rotated.body.secret)).status, 200, 'new secret');
+    assert.equal(
+      (await call(server.url, 'GET', '/api/v1/authorization/permissions', undefined, token)).status,
+      401,
+      "the old secret's token",
+    );
+  });
+
   it('the tenant token lifetime drives expiresIn', async () => {
     const put = await call(
       server.url,

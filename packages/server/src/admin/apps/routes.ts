@@ -10,7 +10,7 @@ import { auditContext } from '../audit-actor.js';
 import { errorResponses } from '../schemas.js';
 import { rotateSecret } from '../../credentials/rotation.js';
 import { RotationQuery, rotationOptions } from '../../credentials/rotation-query.js';
-import { findApp, insertApp, replaceSecret, toApplication } from './repository.js';
+import { findApp, insertApp, toApplication } from './repository.js';
 import {
   AppIdParams,
   Application,
@@ -196,12 +196,24 @@ export function appRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         const options = await rotationOptions(db, principal.tenantId, request.query);
         const secret = await db.transaction().execute(async (trx) => {
           const row = await findApp(trx, principal.tenantId, request.params.appId);
-          // Overlap 0 (the default): the old secret and its tokens stop at once. Otherwise both
-          // secrets work until the overlap ends.
-          const fresh =
-            options.overlapSec === 0 && options.expiresInSec === undefined
-              ? await replaceSecret(trx, ctx.master.pepper, principal.tenantId, row.id)
-              : await rotateSecret(trx, ctx.master.pepper, principal.tenantId, 'app', row.id, options);
+          const now = Date.now();
+          const fresh = await rotateSecret(
+            trx,
+            ctx.master.pepper,
+            principal.tenantId,
+            'app',
+            row.id,
+            options,
+            now,
+          );
+          // Overlap 0 (the default): the old secret and its tokens stop at once, whether or not the
+          // new secret expires. Otherwise both secrets work until the overlap ends.
+          if (options.overlapSec === 0)
+            await trx
+              .updateTable('applications')
+              .set({ tokens_valid_after: now, updated_at: now })
+              .where('id', '=', row.id)
+              .execute();
           await publishSubject(trx, principal.tenantId, 'app', row.id);
           await recordAudit(trx, {
             ...auditContext(request),
