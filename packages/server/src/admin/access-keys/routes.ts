@@ -12,7 +12,7 @@ import { principalOf } from '../../http/authenticated.js';
 import type { Database } from '../../store/schema.js';
 import { auditContext } from '../audit-actor.js';
 import { errorResponses, iso, isoOrNull } from '../schemas.js';
-import { deleteSecrets } from '../subject-cleanup.js';
+import { deleteCredentialSubject, regenerateSubjectSecret } from '../credential-subjects.js';
 import { publishSubject } from '../../feed/publish.js';
 import { ACCESS_KEY_PREFIX } from '@tessera/guard';
 
@@ -25,6 +25,7 @@ const AccessKey = Type.Object({
   lastLogin: Type.Union([Type.String(), Type.Null()]),
 });
 const tags = ['Access keys'];
+const ACCESS_KEY = { type: 'access-key', auditType: 'access-keys' } as const;
 
 /** Access keys belong to the calling user; other subjects have none. */
 function ownerOf(p: Principal): string {
@@ -187,17 +188,7 @@ export function accessKeyRoutes(ctx: Context): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const p = principalOf(request);
         const row = await find(db, p, request.params.accessKeyId);
-        await db.transaction().execute(async (trx) => {
-          await deleteSecrets(trx, 'access-key', [row.id]);
-          await trx.deleteFrom('access_keys').where('id', '=', row.id).execute();
-          await publishSubject(trx, p.tenantId, 'access-key', row.client_id);
-          await recordAudit(trx, {
-            ...auditContext(request),
-            action: 'delete',
-            resource: { type: 'access-keys', id: row.id, name: row.name },
-            result: 'success',
-          });
-        });
+        await db.transaction().execute((trx) => deleteCredentialSubject(trx, request, ACCESS_KEY, row));
         return reply.code(204).send(null);
       },
     );
@@ -220,32 +211,11 @@ export function accessKeyRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         const p = principalOf(request);
         const row = await find(db, p, request.params.accessKeyId);
         const options = await rotationOptions(db, p.tenantId, request.query);
-        const clientSecret = await db.transaction().execute(async (trx) => {
-          const now = Date.now();
-          const secret = await rotateSecret(
-            trx,
-            ctx.master.pepper,
-            p.tenantId,
-            'access-key',
-            row.id,
-            options,
-            now,
+        const clientSecret = await db
+          .transaction()
+          .execute((trx) =>
+            regenerateSubjectSecret(trx, request, ctx.master.pepper, ACCESS_KEY, row, options),
           );
-          if (options.overlapSec === 0)
-            await trx
-              .updateTable('access_keys')
-              .set({ tokens_valid_after: now })
-              .where('id', '=', row.id)
-              .execute();
-          await publishSubject(trx, p.tenantId, 'access-key', row.client_id);
-          await recordAudit(trx, {
-            ...auditContext(request),
-            action: 'regenerate-secret',
-            resource: { type: 'access-keys', id: row.id, name: row.name },
-            result: 'success',
-          });
-          return secret;
-        });
         return reply.header('Cache-Control', 'no-store').send({ clientSecret });
       },
     );

@@ -1,8 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import { v4 as uuidv4 } from 'uuid';
-import { generateSecret, hashSecret } from '../../crypto/secrets.js';
 import { TesseraError } from '../../errors/registry.js';
 import type { ApplicationTable, Database } from '../../store/schema.js';
+import { rotateSubjectSecret } from '../credential-subjects.js';
 import { iso, isoOrNull } from '../schemas.js';
 import type { Application } from './schemas.js';
 
@@ -63,43 +63,6 @@ export async function insertApp(
     updated_at: now,
   };
   await db.insertInto('applications').values(row).execute();
-  const secret = await replaceSecret(db, pepper, values.tenantId, id, now);
+  const secret = await rotateSubjectSecret(db, pepper, 'app', row, { overlapSec: 0 }, now);
   return { row, secret };
-}
-
-/**
- * Gives the application a new secret and drops the old ones. Tokens minted before `now` stop working
- * (`tokens_valid_after`), so a leaked secret's tokens die with it.
- */
-export async function replaceSecret(
-  db: Kysely<Database>,
-  pepper: Buffer,
-  tenantId: number,
-  appId: string,
-  now = Date.now(),
-): Promise<string> {
-  const secret = generateSecret();
-  await db
-    .deleteFrom('credential_secrets')
-    .where('owner_type', '=', 'app')
-    .where('owner_id', '=', appId)
-    .execute();
-  await db
-    .insertInto('credential_secrets')
-    .values({
-      id: uuidv4(),
-      tenant_id: tenantId,
-      owner_type: 'app',
-      owner_id: appId,
-      secret_hash: hashSecret(pepper, secret),
-      created_at: now,
-      expires_at: null,
-    })
-    .execute();
-  await db
-    .updateTable('applications')
-    .set({ tokens_valid_after: now, updated_at: now })
-    .where('id', '=', appId)
-    .execute();
-  return secret;
 }

@@ -8,8 +8,12 @@ import { tenantScope } from '../../scopes/ancestry.js';
 import { authorizeGrant, insertRule } from '../access-rules/grant.js';
 import { auditContext } from '../audit-actor.js';
 import { errorResponses } from '../schemas.js';
-import { rotateSecret } from '../../credentials/rotation.js';
 import { RotationQuery, rotationOptions } from '../../credentials/rotation-query.js';
+import {
+  deleteCredentialSubject,
+  regenerateSubjectSecret,
+  setSubjectEnabled,
+} from '../credential-subjects.js';
 import { findApp, insertApp, toApplication } from './repository.js';
 import {
   AppIdParams,
@@ -21,9 +25,9 @@ import {
 } from './schemas.js';
 import { grantsFromSeedView } from './seed-view.js';
 import { publishRule, publishSubject } from '../../feed/publish.js';
-import { deleteRulesOf, deleteSecrets } from '../subject-cleanup.js';
 
 const tags = ['Applications'];
+const APP = { type: 'app', auditType: 'apps' } as const;
 
 /** `/api/v1/apps`: machine credentials. Their secret is returned once, at creation or regeneration. */
 export function appRoutes(ctx: Context): FastifyPluginAsyncTypebox {
@@ -131,19 +135,7 @@ export function appRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         const enabled = request.body.enabled;
         return db.transaction().execute(async (trx) => {
           const row = await findApp(trx, principal.tenantId, request.params.appId);
-          const now = Date.now();
-          // Disabling revokes outstanding tokens; re-enabling does not bring them back.
-          const patch = enabled
-            ? { enabled: 1, updated_at: now }
-            : { enabled: 0, updated_at: now, tokens_valid_after: now };
-          await trx.updateTable('applications').set(patch).where('id', '=', row.id).execute();
-          await publishSubject(trx, principal.tenantId, 'app', row.id);
-          await recordAudit(trx, {
-            ...auditContext(request),
-            action: enabled ? 'enable' : 'disable',
-            resource: { type: 'apps', id: row.id, name: row.name },
-            result: 'success',
-          });
+          const patch = await setSubjectEnabled(trx, request, APP, row, enabled);
           return toApplication({ ...row, ...patch });
         });
       },
@@ -164,16 +156,7 @@ export function appRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         requirePermission(principal, 'apps', 'delete', [tenantScope(principal.tenantId)]);
         await db.transaction().execute(async (trx) => {
           const row = await findApp(trx, principal.tenantId, request.params.appId);
-          await deleteSecrets(trx, 'app', [row.id]);
-          await deleteRulesOf(trx, principal.tenantId, 'app', row.id);
-          await trx.deleteFrom('applications').where('id', '=', row.id).execute();
-          await publishSubject(trx, principal.tenantId, 'app', row.id);
-          await recordAudit(trx, {
-            ...auditContext(request),
-            action: 'delete',
-            resource: { type: 'apps', id: row.id, name: row.name },
-            result: 'success',
-          });
+          await deleteCredentialSubject(trx, request, APP, row);
         });
         return reply.code(204).send(null);
       },
@@ -196,32 +179,7 @@ export function appRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         const options = await rotationOptions(db, principal.tenantId, request.query);
         const secret = await db.transaction().execute(async (trx) => {
           const row = await findApp(trx, principal.tenantId, request.params.appId);
-          const now = Date.now();
-          const fresh = await rotateSecret(
-            trx,
-            ctx.master.pepper,
-            principal.tenantId,
-            'app',
-            row.id,
-            options,
-            now,
-          );
-          // Overlap 0 (the default): the old secret and its tokens stop at once, whether or not the
-          // new secret expires. Otherwise both secrets work until the overlap ends.
-          if (options.overlapSec === 0)
-            await trx
-              .updateTable('applications')
-              .set({ tokens_valid_after: now, updated_at: now })
-              .where('id', '=', row.id)
-              .execute();
-          await publishSubject(trx, principal.tenantId, 'app', row.id);
-          await recordAudit(trx, {
-            ...auditContext(request),
-            action: 'regenerate-secret',
-            resource: { type: 'apps', id: row.id, name: row.name },
-            result: 'success',
-          });
-          return fresh;
+          return regenerateSubjectSecret(trx, request, ctx.master.pepper, APP, row, options);
         });
         return reply.header('Cache-Control', 'no-store').send({ secret });
       },

@@ -14,7 +14,11 @@ import type { Database, ServiceAccountTable } from '../../store/schema.js';
 import { auditContext } from '../audit-actor.js';
 import { errorResponses, iso, isoOrNull } from '../schemas.js';
 import { publishChange, publishSubject } from '../../feed/publish.js';
-import { deleteRulesOf, deleteSecrets } from '../subject-cleanup.js';
+import {
+  deleteCredentialSubject,
+  regenerateSubjectSecret,
+  setSubjectEnabled,
+} from '../credential-subjects.js';
 
 type Row = Selectable<ServiceAccountTable>;
 const Params = Type.Object({ serviceAccountId: Type.String({ maxLength: 64 }) });
@@ -31,6 +35,7 @@ const ServiceAccount = Type.Object({
   lastLogin: Type.Union([Type.String(), Type.Null()]),
 });
 const tags = ['Service accounts'];
+const SERVICE_ACCOUNT = { type: 'service-account', auditType: 'service-account' } as const;
 
 const present = (r: Row) => ({
   id: r.id,
@@ -181,20 +186,9 @@ export function serviceAccountRoutes(ctx: Context): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const p = principalOf(request);
         const row = await find(db, p, request.params.serviceAccountId, 'update');
-        const now = Date.now();
-        const patch = request.body.enabled
-          ? { enabled: 1, updated_at: now }
-          : { enabled: 0, updated_at: now, tokens_valid_after: now };
-        await db.transaction().execute(async (trx) => {
-          await trx.updateTable('service_accounts').set(patch).where('id', '=', row.id).execute();
-          await publishSubject(trx, p.tenantId, 'service-account', row.id);
-          await recordAudit(trx, {
-            ...auditContext(request),
-            action: request.body.enabled ? 'enable' : 'disable',
-            resource: { type: 'service-account', id: row.id, name: row.name },
-            result: 'success',
-          });
-        });
+        await db
+          .transaction()
+          .execute((trx) => setSubjectEnabled(trx, request, SERVICE_ACCOUNT, row, request.body.enabled));
         return reply.code(200).send();
       },
     );
@@ -213,17 +207,9 @@ export function serviceAccountRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         const p = principalOf(request);
         const row = await find(db, p, request.params.serviceAccountId, 'delete');
         await db.transaction().execute(async (trx) => {
-          await deleteSecrets(trx, 'service-account', [row.id]);
-          await deleteRulesOf(trx, p.tenantId, 'service-account', row.id);
-          await trx.deleteFrom('service_accounts').where('id', '=', row.id).execute();
-          await publishSubject(trx, p.tenantId, 'service-account', row.id);
+          await deleteCredentialSubject(trx, request, SERVICE_ACCOUNT, row);
+          // deleteRulesOf publishes no rule-deleted events: clusters reload their rules instead.
           await publishChange(trx, p.tenantId, { kind: 'resync' });
-          await recordAudit(trx, {
-            ...auditContext(request),
-            action: 'delete',
-            resource: { type: 'service-account', id: row.id, name: row.name },
-            result: 'success',
-          });
         });
         return reply.code(204).send(null);
       },
@@ -247,33 +233,11 @@ export function serviceAccountRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         const p = principalOf(request);
         const row = await find(db, p, request.params.serviceAccountId, 'update');
         const options = await rotationOptions(db, p.tenantId, request.query);
-        const clientSecret = await db.transaction().execute(async (trx) => {
-          const now = Date.now();
-          const secret = await rotateSecret(
-            trx,
-            ctx.master.pepper,
-            p.tenantId,
-            'service-account',
-            row.id,
-            options,
-            now,
-          );
-          if (options.overlapSec === 0)
-            await trx
-              .updateTable('service_accounts')
-              .set({ tokens_valid_after: now, updated_at: now })
-              .where('id', '=', row.id)
-              .execute();
-          await publishSubject(trx, p.tenantId, 'service-account', row.id);
-          await recordAudit(trx, {
-            ...auditContext(request),
-            action: 'regenerate-secret',
-            resource: { type: 'service-account', id: row.id, name: row.name },
-            result: 'success',
-            details: { ...options },
-          });
-          return secret;
-        });
+        const clientSecret = await db.transaction().execute((trx) =>
+          regenerateSubjectSecret(trx, request, ctx.master.pepper, SERVICE_ACCOUNT, row, options, {
+            ...options,
+          }),
+        );
         return reply.header('Cache-Control', 'no-store').send({ clientSecret });
       },
     );
