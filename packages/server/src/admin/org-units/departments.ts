@@ -20,13 +20,7 @@ import {
   OrgUnitListQuery,
 } from './schemas.js';
 import { visibleOrgUnits } from './visibility.js';
-import {
-  authorizeOrgUnit,
-  createOrgUnit,
-  deleteOrgUnit,
-  findOrgUnit,
-  updateOrgUnit,
-} from './org-unit-ops.js';
+import { createOrgUnit, deleteOrgUnit, findAuthorizedOrgUnit, updateOrgUnit } from './org-unit-ops.js';
 
 const FIELDS: Record<string, FieldSpec> = {
   name: { column: 'name', kind: 'text' },
@@ -144,8 +138,7 @@ export function departmentRoutes(ctx: Context): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const p = principalOf(request);
-        const row = await findOrgUnit(db, 'department', p.tenantId, request.params.departmentId);
-        await authorizeOrgUnit(db, p, 'department', 'read', row.id);
+        const row = await findAuthorizedOrgUnit(db, p, 'department', 'read', request.params.departmentId);
         return toDepartment(row);
       },
     );
@@ -163,8 +156,7 @@ export function departmentRoutes(ctx: Context): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const p = principalOf(request);
-        const row = await findOrgUnit(db, 'department', p.tenantId, request.params.departmentId);
-        await authorizeOrgUnit(db, p, 'department', 'update', row.id);
+        const row = await findAuthorizedOrgUnit(db, p, 'department', 'update', request.params.departmentId);
         const patch = {
           description: request.body.description ?? null,
           ...(request.body.resources
@@ -189,8 +181,7 @@ export function departmentRoutes(ctx: Context): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const p = principalOf(request);
-        const row = await findOrgUnit(db, 'department', p.tenantId, request.params.departmentId);
-        await authorizeOrgUnit(db, p, 'department', 'delete', row.id);
+        const row = await findAuthorizedOrgUnit(db, p, 'department', 'delete', request.params.departmentId);
         await deleteOrgUnit(db, request, 'department', row, async (trx) => {
           const child = await trx
             .selectFrom('projects')

@@ -25,45 +25,30 @@ interface Inserts {
 const TABLE = { department: 'departments', project: 'projects' } as const;
 
 /**
- * The org unit `raw` of the caller's tenant, or 404 (also for another tenant's id, so ids don't leak).
+ * The org unit `raw` of the caller's tenant if the caller may `action` it: 404 when there is none
+ * (also for another tenant's id, so ids don't leak), else 403 unless its place in the tree allows it.
  *
  * @example
  * ```ts
- * const row = await findOrgUnit(db, 'project', p.tenantId, request.params.projectId)
+ * const row = await findAuthorizedOrgUnit(db, p, 'project', 'delete', request.params.projectId)
  * ```
  */
-export async function findOrgUnit<K extends OrgUnitKind>(
+export async function findAuthorizedOrgUnit<K extends OrgUnitKind>(
   db: Kysely<Database>,
+  p: Principal,
   kind: K,
-  tenantId: number,
+  action: Action,
   raw: string,
 ): Promise<Rows[K]> {
   const row = await db
     .selectFrom(TABLE[kind] as 'projects')
     .selectAll()
-    .where('tenant_id', '=', tenantId)
+    .where('tenant_id', '=', p.tenantId)
     .where('id', '=', orgUnitId(kind, raw))
     .executeTakeFirst();
   if (!row) throw new TesseraError('NOT_FOUND', `${kind} ${raw} not found`);
+  requirePermission(p, kind, action, await ancestryOf(db, p.tenantId, { type: kind, id: String(row.id) }));
   return row as Rows[K];
-}
-
-/**
- * Refuses (403) unless the caller may `action` the org unit, judged on its place in the tree.
- *
- * @example
- * ```ts
- * await authorizeOrgUnit(db, p, 'department', 'delete', row.id)
- * ```
- */
-export async function authorizeOrgUnit(
-  db: Kysely<Database>,
-  p: Principal,
-  kind: OrgUnitKind,
-  action: Action,
-  id: number,
-): Promise<void> {
-  requirePermission(p, kind, action, await ancestryOf(db, p.tenantId, { type: kind, id: String(id) }));
 }
 
 /**

@@ -20,13 +20,7 @@ import {
   ProjectUpdateRequest,
 } from './schemas.js';
 import { visibleOrgUnits } from './visibility.js';
-import {
-  authorizeOrgUnit,
-  createOrgUnit,
-  deleteOrgUnit,
-  findOrgUnit,
-  updateOrgUnit,
-} from './org-unit-ops.js';
+import { createOrgUnit, deleteOrgUnit, findAuthorizedOrgUnit, updateOrgUnit } from './org-unit-ops.js';
 
 const FIELDS: Record<string, FieldSpec> = {
   name: {
@@ -168,8 +162,7 @@ export function projectRoutes(ctx: Context): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const p = principalOf(request);
-        const row = await findOrgUnit(db, 'project', p.tenantId, request.params.projectId);
-        await authorizeOrgUnit(db, p, 'project', 'read', row.id);
+        const row = await findAuthorizedOrgUnit(db, p, 'project', 'read', request.params.projectId);
         return toProject(row);
       },
     );
@@ -187,8 +180,7 @@ export function projectRoutes(ctx: Context): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const p = principalOf(request);
-        const row = await findOrgUnit(db, 'project', p.tenantId, request.params.projectId);
-        await authorizeOrgUnit(db, p, 'project', 'update', row.id);
+        const row = await findAuthorizedOrgUnit(db, p, 'project', 'update', request.params.projectId);
         const patch = {
           description: request.body.description ?? null,
           resources: JSON.stringify(normalizeResources(request.body.resources)),
@@ -211,8 +203,7 @@ export function projectRoutes(ctx: Context): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const p = principalOf(request);
-        const row = await findOrgUnit(db, 'project', p.tenantId, request.params.projectId);
-        await authorizeOrgUnit(db, p, 'project', 'delete', row.id);
+        const row = await findAuthorizedOrgUnit(db, p, 'project', 'delete', request.params.projectId);
         await deleteOrgUnit(db, request, 'project', row);
         return reply.code(204).send(null);
       },

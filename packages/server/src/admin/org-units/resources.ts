@@ -5,7 +5,7 @@ import { principalOf } from '../../http/authenticated.js';
 import { auditContext } from '../audit-actor.js';
 import { errorResponses } from '../schemas.js';
 import { mergeResources, normalizeResources } from './present.js';
-import { authorizeOrgUnit, findOrgUnit } from './org-unit-ops.js';
+import { findAuthorizedOrgUnit } from './org-unit-ops.js';
 import { Resources, type ResourceItem } from './schemas.js';
 import { Type } from '@sinclair/typebox';
 
@@ -34,9 +34,8 @@ export function resourceRoutes(ctx: Context, kind: 'department' | 'project'): Fa
         handler: async (request) => {
           const p = principalOf(request);
           const raw = (request.params as Record<string, string>)[param] ?? '';
-          const row = await findOrgUnit(db, kind, p.tenantId, raw);
+          const row = await findAuthorizedOrgUnit(db, p, kind, 'update', raw);
           const id = row.id;
-          await authorizeOrgUnit(db, p, kind, 'update', id);
           const body = request.body as ResourceItem[];
           const next =
             method === 'put'
