@@ -55,7 +55,11 @@ export interface UserTable {
   groups: Generated<string>;
 }
 
-export interface ApplicationTable {
+/**
+ * A machine subject that logs in with secrets of its own. Applications and service accounts have
+ * the same columns, and admin/credential-subjects.ts writes both through one code path.
+ */
+interface MachineSubjectTable {
   id: string;
   tenant_id: number;
   name: string;
@@ -67,6 +71,9 @@ export interface ApplicationTable {
   created_at: number;
   updated_at: number;
 }
+
+/** Machine credentials (`/api/v1/apps`). */
+export type ApplicationTable = MachineSubjectTable;
 
 /** Owner kinds of a secret; an owner may hold two secrets during a rotation. */
 export type SecretOwnerType = 'app' | 'service-account' | 'access-key';
@@ -172,18 +179,7 @@ export interface AuditEventTable {
 }
 
 /** Machine identities with their own secrets (`/api/v1/service-accounts`). */
-export interface ServiceAccountTable {
-  id: string;
-  tenant_id: number;
-  name: string;
-  client_id: string;
-  enabled: number;
-  tokens_valid_after: number;
-  last_login: number | null;
-  created_by: string;
-  created_at: number;
-  updated_at: number;
-}
+export type ServiceAccountTable = MachineSubjectTable;
 
 /** A user's personal credentials (`/api/v1/access-keys`); they act with the user's permissions. */
 export interface AccessKeyTable {
