@@ -31,10 +31,6 @@ const TABLE = {
   'access-key': 'access_keys',
 } as const;
 
-// Access keys are named by client id in the feed: that is what a token minted from one carries.
-const feedId = (type: SecretOwnerType, row: CredentialSubjectRow) =>
-  type === 'access-key' ? row.client_id : row.id;
-
 /**
  * Gives the subject a new secret (returned, to be shown once). Without an overlap the previous
  * secret and every token minted before `now` stop at once, whether or not the new secret expires;
@@ -70,6 +66,7 @@ export async function rotateSubjectSecret(
 /**
  * `POST …/secret`: rotates the subject's secret ({@link rotateSubjectSecret}), announces its
  * revocation state to clusters and audits `regenerate-secret`, in the caller's transaction.
+ * `auditDetails` go into the audit record as they are (service accounts record the options).
  *
  * @example
  * ```ts
@@ -89,14 +86,7 @@ export async function regenerateSubjectSecret(
   auditDetails?: Record<string, unknown>,
 ): Promise<string> {
   const secret = await rotateSubjectSecret(trx, pepper, kind.type, row, options);
-  await publishSubject(trx, row.tenant_id, kind.type, feedId(kind.type, row));
-  await recordAudit(trx, {
-    ...auditContext(request),
-    action: 'regenerate-secret',
-    resource: { type: kind.auditType, id: row.id, name: row.name },
-    result: 'success',
-    details: auditDetails,
-  });
+  await announce(trx, request, kind, row, 'regenerate-secret', auditDetails);
   return secret;
 }
 
@@ -126,13 +116,7 @@ export async function setSubjectEnabled(
     .set(patch)
     .where('id', '=', row.id)
     .execute();
-  await publishSubject(trx, row.tenant_id, kind.type, row.id);
-  await recordAudit(trx, {
-    ...auditContext(request),
-    action: enabled ? 'enable' : 'disable',
-    resource: { type: kind.auditType, id: row.id, name: row.name },
-    result: 'success',
-  });
+  await announce(trx, request, kind, row, enabled ? 'enable' : 'disable');
   return patch;
 }
 
@@ -142,7 +126,7 @@ export async function setSubjectEnabled(
  *
  * @example
  * ```ts
- * await db.transaction().execute((trx) => deleteCredentialSubject(trx, request, SERVICE_ACCOUNT, row))
+ * await deleteCredentialSubject(trx, request, { type: 'access-key', auditType: 'access-keys' }, row)
  * ```
  */
 export async function deleteCredentialSubject(
@@ -158,11 +142,25 @@ export async function deleteCredentialSubject(
     .deleteFrom(TABLE[kind.type] as 'service_accounts')
     .where('id', '=', row.id)
     .execute();
-  await publishSubject(trx, row.tenant_id, kind.type, feedId(kind.type, row));
+  await announce(trx, request, kind, row, 'delete');
+}
+
+/** Clusters learn the subject's new revocation state from the feed; every change is audited. */
+async function announce(
+  trx: Transaction<Database>,
+  request: FastifyRequest,
+  kind: CredentialSubjectKind,
+  row: CredentialSubjectRow,
+  action: 'regenerate-secret' | 'enable' | 'disable' | 'delete',
+  details?: Record<string, unknown>,
+): Promise<void> {
+  // Access keys are named by client id in the feed: that is what a token minted from one carries.
+  await publishSubject(trx, row.tenant_id, kind.type, kind.type === 'access-key' ? row.client_id : row.id);
   await recordAudit(trx, {
     ...auditContext(request),
-    action: 'delete',
+    action,
     resource: { type: kind.auditType, id: row.id, name: row.name },
     result: 'success',
+    details,
   });
 }
