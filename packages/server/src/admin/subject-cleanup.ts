@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { publishChange } from '../feed/publish.js';
 import type { AccessRuleTable, Database, SecretOwnerType } from '../store/schema.js';
 
 /**
@@ -24,7 +25,9 @@ export async function deleteSecrets(
 }
 
 /**
- * Deletes every access rule naming a subject (its id; the email for users).
+ * Deletes every access rule naming a subject (its id; the email for users) and publishes each
+ * deletion to the change feed, in the caller's transaction: clusters drop exactly those rules, as
+ * when a rule is deleted on its own, instead of keeping them until some later resync.
  *
  * @example
  * ```ts
@@ -37,10 +40,12 @@ export async function deleteRulesOf(
   subjectType: AccessRuleTable['subject_type'],
   subjectId: string,
 ): Promise<void> {
-  await db
+  const deleted = await db
     .deleteFrom('access_rules')
     .where('tenant_id', '=', tenantId)
     .where('subject_type', '=', subjectType)
     .where('subject_id', '=', subjectId)
+    .returning('id')
     .execute();
+  for (const { id } of deleted) await publishChange(db, tenantId, { kind: 'rule-deleted', ruleId: id });
 }

@@ -13,7 +13,7 @@ import { tenantScope } from '../../scopes/ancestry.js';
 import type { Database, ServiceAccountTable } from '../../store/schema.js';
 import { auditContext } from '../audit-actor.js';
 import { errorResponses, iso, isoOrNull } from '../schemas.js';
-import { publishChange, publishSubject } from '../../feed/publish.js';
+import { publishSubject } from '../../feed/publish.js';
 import {
   deleteCredentialSubject,
   regenerateSubjectSecret,
@@ -208,8 +208,6 @@ export function serviceAccountRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         const row = await find(db, p, request.params.serviceAccountId, 'delete');
         await db.transaction().execute(async (trx) => {
           await deleteCredentialSubject(trx, request, SERVICE_ACCOUNT, row);
-          // deleteRulesOf publishes no rule-deleted events: clusters reload their rules instead.
-          await publishChange(trx, p.tenantId, { kind: 'resync' });
         });
         return reply.code(204).send(null);
       },

@@ -239,6 +239,7 @@ export function userRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           await deleteRulesOf(trx, p.tenantId, 'user', row.email);
           await trx.deleteFrom('users').where('id', '=', row.id).execute();
           await publishSubject(trx, p.tenantId, 'user', row.id);
+          // The user's access keys went without feed entries of their own: clusters reload instead.
           await publishChange(trx, p.tenantId, { kind: 'resync' });
           await recordAudit(trx, {
             ...auditContext(request),
