@@ -154,6 +154,25 @@ forEachStore('checkAppSecret', (kind) => {
     assert.equal(together[3]?.[0]?.id, null);
   });
 
+  it('lookups made while a batch is in flight wait for it and are all answered, past one batch', async () => {
+    const lookup = (identifier: string, i: number): AppLookup => ({
+      tenantId: 1,
+      identifier,
+      pair: `client:1:${identifier}:10.1.${i >> 8}.${i & 255}`,
+      address: `address:10.1.${i >> 8}.${i & 255}`,
+      now,
+    });
+    const first = lookupLocksAndApp(store.db, lookup('one', 0));
+    // The first batch's query is on its way once this turn ends; these 300 arrive while it runs.
+    await new Promise((resolve) => setImmediate(resolve));
+    const waves = Array.from({ length: 300 }, (_, i) =>
+      lookupLocksAndApp(store.db, lookup(i % 2 ? 'one' : 'no-such-app', i + 1)),
+    );
+    assert.equal((await first)[0]?.id, 'a1');
+    const answers = await Promise.all(waves);
+    answers.forEach((rows, i) => assert.equal(rows[0]?.id ?? null, i % 2 ? 'a1' : null, `lookup ${i}`));
+  });
+
   it('one lookup PostgreSQL refuses does not fail the lookups made with it', async () => {
     const lookup = (identifier: string): AppLookup => ({
       tenantId: 1,
