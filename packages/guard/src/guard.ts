@@ -46,6 +46,12 @@ export interface Guard {
   isConnected(): boolean;
   /** Verifies an `Authorization` header: signature, claims, revocation. Throws a {@link GuardError}. */
   authenticate(header: string | undefined): Promise<GuardPrincipal>;
+  /**
+   * {@link Guard.authenticate} at once for a token the guard has verified before (the hot path: a
+   * map lookup and the revocation check, no promise); undefined when the token must go through
+   * `authenticate`. Throws the same {@link GuardError}s.
+   */
+  authenticateCached(header: string | undefined): GuardPrincipal | undefined;
   /** May the principal do `action` on `resourceType` at the scope `ancestry` describes? */
   can(
     principal: GuardPrincipal,
@@ -132,6 +138,10 @@ export function createGuard(options: GuardOptions): Guard {
     async authenticate(header) {
       const claims = await currentVerifier().verifyHeader(header);
       return { claims, rules: state.rulesFor(claims) };
+    },
+    authenticateCached(header) {
+      const claims = currentVerifier().verifyHeaderCached(header);
+      return claims && { claims, rules: state.rulesFor(claims) };
     },
     can,
     require(principal, resourceType, action, ancestry) {

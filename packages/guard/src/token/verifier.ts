@@ -34,6 +34,13 @@ export interface TokenVerifier {
   verifyHeader(header: string | undefined): Promise<AccessTokenClaims>;
   /** Verifies a bare compact JWT. */
   verify(token: string): Promise<AccessTokenClaims>;
+  /**
+   * {@link TokenVerifier.verifyHeader} at once, for a token verified before: its cached claims when
+   * they are unexpired and not revoked; undefined when the token must go through `verifyHeader`
+   * (not cached, expired, or a revocation hook that answers asynchronously). Throws the same
+   * errors as `verifyHeader` for a missing or malformed header and a revoked token.
+   */
+  verifyHeaderCached(header: string | undefined): AccessTokenClaims | undefined;
   /** Forgets cached verifications (e.g. after a key is withdrawn). */
   clear(): void;
 }
@@ -71,12 +78,18 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     return claims;
   }
 
-  async function verify(token: string): Promise<AccessTokenClaims> {
+  /** The cached claims of a token, while unexpired; an expired entry is dropped. */
+  function cachedClaims(token: string): AccessTokenClaims | undefined {
     const cached = cache.get(token);
-    if (cached) {
-      if ((cached.exp + clockTolerance) * 1000 > now()) return checkRevocation(cached);
-      cache.delete(token);
-    }
+    if (!cached) return undefined;
+    if ((cached.exp + clockTolerance) * 1000 > now()) return cached;
+    cache.delete(token);
+    return undefined;
+  }
+
+  async function verify(token: string): Promise<AccessTokenClaims> {
+    const cached = cachedClaims(token);
+    if (cached) return checkRevocation(cached);
     if (options.acceptUncached && !options.acceptUncached()) {
       throw new GuardError(
         'CONTROL_PLANE_UNREACHABLE',
@@ -113,14 +126,25 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   return {
     verify,
     async verifyHeader(header) {
-      if (!header) throw new GuardError('TOKEN_MISSING', 'missing Authorization header');
-      const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim());
-      if (!match?.[1])
-        throw new GuardError('TOKEN_MALFORMED', 'Authorization header is not "Bearer <token>"');
-      return verify(match[1]);
+      return verify(tokenOf(header));
+    },
+    verifyHeaderCached(header) {
+      const cached = cachedClaims(tokenOf(header));
+      const revoked = cached && options.isRevoked?.(cached);
+      if (!cached || revoked instanceof Promise) return undefined;
+      if (revoked) throw new GuardError('TOKEN_REVOKED', 'token has been revoked');
+      return cached;
     },
     clear: () => cache.clear(),
   };
+}
+
+/** The token of an `Authorization: Bearer <token>` header. */
+function tokenOf(header: string | undefined): string {
+  if (!header) throw new GuardError('TOKEN_MISSING', 'missing Authorization header');
+  const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim());
+  if (!match?.[1]) throw new GuardError('TOKEN_MALFORMED', 'Authorization header is not "Bearer <token>"');
+  return match[1];
 }
 
 function toGuardError(err: unknown): GuardError {

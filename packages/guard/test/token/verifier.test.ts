@@ -122,6 +122,59 @@ describe('createTokenVerifier', () => {
   });
 });
 
+describe('verifyHeaderCached (the synchronous hot path)', () => {
+  it('answers only for a token verified before, and checks revocation and expiry each time', async () => {
+    let revoked = false;
+    let now = Date.now();
+    const verifier = createTokenVerifier({
+      issuer: ISSUER,
+      audience: 'runai',
+      keys,
+      isRevoked: () => revoked,
+      now: () => now,
+      clockToleranceSec: 0,
+    });
+    const token = await sign({ exp: Math.floor(now / 1000) + 60 });
+    const header = `Bearer ${token}`;
+    assert.equal(verifier.verifyHeaderCached(header), undefined, 'never verified: the caller verifies it');
+    await verifier.verifyHeader(header);
+    assert.equal(verifier.verifyHeaderCached(header)?.sub, 'app-1');
+    revoked = true;
+    assert.throws(
+      () => verifier.verifyHeaderCached(header),
+      (err: GuardError) => err.code === 'TOKEN_REVOKED',
+    );
+    revoked = false;
+    now += 61_000;
+    assert.equal(verifier.verifyHeaderCached(header), undefined, 'expired: dropped from the cache');
+    await assert.rejects(verifier.verifyHeader(header), (err: GuardError) => err.code === 'TOKEN_EXPIRED');
+  });
+
+  it('leaves a revocation hook that answers asynchronously to verifyHeader', async () => {
+    const verifier = createTokenVerifier({
+      issuer: ISSUER,
+      audience: 'runai',
+      keys,
+      isRevoked: async () => true,
+    });
+    const header = `Bearer ${await sign()}`;
+    await assert.rejects(verifier.verifyHeader(header), (err: GuardError) => err.code === 'TOKEN_REVOKED');
+    assert.equal(verifier.verifyHeaderCached(header), undefined);
+  });
+
+  it('refuses missing and malformed headers like verifyHeader', () => {
+    const verifier = createTokenVerifier({ issuer: ISSUER, audience: 'runai', keys });
+    assert.throws(
+      () => verifier.verifyHeaderCached(undefined),
+      (err: GuardError) => err.code === 'TOKEN_MISSING',
+    );
+    assert.throws(
+      () => verifier.verifyHeaderCached('Basic abc'),
+      (err: GuardError) => err.code === 'TOKEN_MALFORMED',
+    );
+  });
+});
+
 describe('issuedAtMs', () => {
   it('reads the millisecond mint time from a UUIDv7 jti, else falls back to iat', () => {
     const ms = 1_795_000_000_123;
