@@ -80,7 +80,10 @@ export function median(values: readonly number[]): number {
 /** An absolute bound from the issue (latency at half rate, errors, memory). */
 export interface Check {
   name: string;
+  /** The median of the paired rounds' values when there are some, else the main pass's. */
   value: number | null;
+  /** The value in each paired round (latency at half rate), null when not measured there. */
+  rounds?: number[] | null;
   limit: string;
   met: boolean | null;
 }
@@ -132,11 +135,18 @@ export function evaluate(
 
   for (const r of results) {
     if (!r.available) continue;
-    if (r.id.startsWith('v1.app_token.')) {
-      const p99 = r.half?.p99 ?? null;
+    // The limits' own latency at half rate is the machine's floor: when the bare server misses the
+    // bound too, the machine (not Tessera) set the figure.
+    const reference = r.id === 'limit' || r.id === 'limit.node';
+    if (r.id.startsWith('v1.app_token.') || reference) {
+      const rounds = r.rounds?.every((f) => f.halfP99 !== undefined)
+        ? r.rounds.map((f) => f.halfP99 as number)
+        : null;
+      const p99 = rounds?.length ? median(rounds) : (r.half?.p99 ?? null);
       checks.push({
-        name: `${r.id} p99 at half rate (ms)`,
+        name: `${r.id} p99 at half rate (ms)${reference ? ', the bare server for reference' : ''}`,
         value: p99,
+        rounds: rounds?.length ? rounds : null,
         limit: '<= 10',
         met: p99 === null ? null : p99 <= 10,
       });
@@ -204,8 +214,10 @@ export function markdown(
       `| ${r.name} | ${num(r.value, 2)} | ${rounds} | ${num(r.mainPass, 2)} | ${num(r.perCpu, 2)} | ≥ ${r.target} | ${mark(r.met)} |`,
     );
   }
-  lines.push('', '| Check | value | limit | met |', '|---|---:|---|---|');
-  for (const c of verdict.checks)
-    lines.push(`| ${c.name} | ${num(c.value, 1)} | ${c.limit} | ${mark(c.met)} |`);
+  lines.push('', '| Check | value | paired rounds | limit | met |', '|---|---:|---|---|---|');
+  for (const c of verdict.checks) {
+    const rounds = c.rounds ? c.rounds.map((v) => num(v, 1)).join(', ') : '—';
+    lines.push(`| ${c.name} | ${num(c.value, 1)} | ${rounds} | ${c.limit} | ${mark(c.met)} |`);
+  }
   return lines.join('\n');
 }

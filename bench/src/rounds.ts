@@ -6,6 +6,8 @@ export interface RoundFigure {
   rps: number;
   /** Cores the server process used (absent for work measured in the harness process). */
   serverCpu?: number;
+  /** p99 latency at the main pass's half rate, for scenarios measured so (ms). */
+  halfP99?: number;
   errors: number;
 }
 
@@ -13,6 +15,8 @@ export interface RoundFigure {
 export interface RoundEntry {
   id: string;
   measure: (durationSec: number) => Promise<Measurement>;
+  /** Latency at the main pass's half rate, for the scenarios whose p99 there is a target. */
+  measureHalf?: (durationSec: number) => Promise<{ p99: number; errors: number }>;
 }
 
 /**
@@ -21,7 +25,9 @@ export interface RoundEntry {
  * limit alone measured 9,248–11,891 req/s within two hours): a ratio near its target could not be
  * called either way. Here every scenario of a target ratio runs again for `roundSec`, one after the
  * other, `rounds` times, the order reversed every other round so that a steady drift favours
- * neither side; each ratio is then taken per round and its median reported (`report.ts`).
+ * neither side; each ratio is then taken per round and its median reported (`report.ts`). Where
+ * the main pass measured latency at half rate, each round measures it again at that rate, and the
+ * p99 checks take the median too.
  *
  * @example
  * ```ts
@@ -41,12 +47,15 @@ export async function runRounds(
     for (const entry of order) {
       const m = await entry.measure(options.roundSec);
       await settle(m);
+      const half = entry.measureHalf && (await entry.measureHalf(options.roundSec));
+      if (half) await settle(half);
       figures.get(entry.id)?.push({
         rps: m.rps,
-        errors: m.errors,
+        errors: m.errors + (half ? half.errors : 0),
         ...(m.serverCpu !== undefined ? { serverCpu: m.serverCpu } : {}),
+        ...(half ? { halfP99: half.p99 } : {}),
       });
-      line.push(`${entry.id} ${m.rps.toFixed(0)}`);
+      line.push(`${entry.id} ${m.rps.toFixed(0)}${half ? ` (p99 ${half.p99.toFixed(1)} ms at ½)` : ''}`);
     }
     log(`round ${round}/${options.rounds}: ${line.join(', ')} req/s`);
   }

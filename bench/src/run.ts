@@ -83,7 +83,13 @@ export async function runScenarios(
             !('unavailable' in workload)
           ) {
             if (workload.kind === 'local' && workload.warmsItself) continue;
-            entries.push({ id: scenario.id, measure: measurer(options, scenario, target, workload) });
+            entries.push({
+              id: scenario.id,
+              measure: measurer(options, scenario, target, workload),
+              ...(result.half && workload.kind === 'http'
+                ? { measureHalf: halfMeasurer(options, scenario, target, workload, result.half.rate) }
+                : {}),
+            });
             keep = true;
           }
         }
@@ -143,12 +149,7 @@ async function runOne(
   if (scenario.halfRate && full.rps > 2) {
     await settle(full);
     const rate = Math.floor(full.rps / 2);
-    const half = await measurePaced(urlOf(target), workload.shape, {
-      rate,
-      durationSec: options.durationSec,
-      connections,
-      ...(workload.expectStatus ? { expectStatus: workload.expectStatus } : {}),
-    });
+    const half = await halfMeasurer(options, scenario, target, workload, rate)(options.durationSec);
     result.half = { rate, rps: half.rps, p50: half.p50, p99: half.p99, errors: half.errors };
     result.errors = full.errors + half.errors;
   }
@@ -171,6 +172,23 @@ function measurer(
       connections: scenario.connections ?? options.connections,
       serverPid,
       databaseCpu: target.kind === 'tessera' && target.tessera.store === 'postgres',
+      ...(workload.expectStatus ? { expectStatus: workload.expectStatus } : {}),
+    });
+}
+
+/** Measures latency at a fixed `rate`, requests evenly spaced (`paced.ts`). */
+function halfMeasurer(
+  options: BenchOptions,
+  scenario: Scenario,
+  target: Target,
+  workload: Extract<Workload, { kind: 'http' }>,
+  rate: number,
+) {
+  return (durationSec: number) =>
+    measurePaced(urlOf(target), workload.shape, {
+      rate,
+      durationSec,
+      connections: scenario.connections ?? options.connections,
       ...(workload.expectStatus ? { expectStatus: workload.expectStatus } : {}),
     });
 }

@@ -38,4 +38,27 @@ describe('bench paired rounds', () => {
     assert.equal(lines.length, 3);
     assert.match(lines[1] ?? '', /^round 2\/3: b 203, a 104 req\/s$/);
   });
+
+  it('measures latency at half rate after the full-rate run where the main pass did', async () => {
+    const calls: string[] = [];
+    const figures = await runRounds(
+      { rounds: 1, roundSec: 0.2 },
+      [
+        {
+          id: 'token',
+          measure: async (): Promise<Measurement> => {
+            calls.push('full');
+            return { rps: 100, p50: 1, p99: 1, requests: 1, errors: 1, loadgenCpu: 0 };
+          },
+          measureHalf: async () => {
+            calls.push('half');
+            return { p99: 7.5, errors: 2 };
+          },
+        },
+      ],
+      () => {},
+    );
+    assert.deepEqual(calls, ['full', 'half']);
+    assert.deepEqual(figures.get('token'), [{ rps: 100, errors: 3, halfP99: 7.5 }]);
+  });
 });
