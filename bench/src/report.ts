@@ -68,6 +68,19 @@ function cpuRatio(a: Figure, b: Figure): number | null {
   return a.serverCpu && b.serverCpu ? a.rps / a.serverCpu / (b.rps / b.serverCpu) : null;
 }
 
+/**
+ * Whether the scenario's p99 at half rate is checked against the issue's 10 ms: the token
+ * endpoint's, and the limits' as the machine's floor. The paired rounds measure only these again.
+ *
+ * @example
+ * ```ts
+ * hasLatencyTarget('v1.app_token.sqlite.10') // true
+ * ```
+ */
+export function hasLatencyTarget(id: string): boolean {
+  return id.startsWith('v1.app_token.') || id === 'limit' || id === 'limit.node';
+}
+
 /** The middle value (the mean of the two middle ones for an even count). */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -138,7 +151,7 @@ export function evaluate(
     // The limits' own latency at half rate is the machine's floor: when the bare server misses the
     // bound too, the machine (not Tessera) set the figure.
     const reference = r.id === 'limit' || r.id === 'limit.node';
-    if (r.id.startsWith('v1.app_token.') || reference) {
+    if (hasLatencyTarget(r.id)) {
       const rounds = r.rounds?.every((f) => f.halfP99 !== undefined)
         ? r.rounds.map((f) => f.halfP99 as number)
         : null;

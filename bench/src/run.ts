@@ -1,6 +1,7 @@
 import { measure, settle, type Measurement } from './load.js';
 import type { BenchOptions } from './options.js';
 import { measurePaced } from './paced.js';
+import { hasLatencyTarget } from './report.js';
 import { runRounds, type RoundEntry, type RoundFigure } from './rounds.js';
 import type { Scenario, Target, Unavailable, Workload } from './scenario.js';
 import { startReference } from './targets/children.js';
@@ -86,7 +87,7 @@ export async function runScenarios(
             entries.push({
               id: scenario.id,
               measure: measurer(options, scenario, target, workload),
-              ...(result.half && workload.kind === 'http'
+              ...(result.half && workload.kind === 'http' && hasLatencyTarget(scenario.id)
                 ? { measureHalf: halfMeasurer(options, scenario, target, workload, result.half.rate) }
                 : {}),
             });
