@@ -2,6 +2,7 @@ import type { ServiceAccount } from '@tessera/client';
 import { useState } from 'react';
 import { api } from '../api.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { CREDENTIAL_SUBJECT_COLUMNS, CredentialSubjectCells } from '../components/CredentialSubjectCells.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { ListTable } from '../components/ListTable.js';
 import { NameDialog } from '../components/NameDialog.js';
@@ -15,7 +16,6 @@ import {
 } from '../components/RowActions.js';
 import { SecretDialog } from '../components/SecretDialog.js';
 import { SubjectAccessDialog } from '../components/SubjectAccessDialog.js';
-import { when } from '../format.js';
 import { can, type PermissionMap } from '../permissions.js';
 import { useList } from '../useList.js';
 
@@ -61,16 +61,10 @@ export function ServiceAccountsPage({ perms }: { perms: PermissionMap }) {
         items={accounts}
         error={error}
         empty="No service accounts yet."
-        columns={['Name', 'Client ID', 'Enabled', 'Created', 'Last login', anyAction && 'Actions']}
+        columns={[...CREDENTIAL_SUBJECT_COLUMNS, anyAction && 'Actions']}
         row={(sa) => (
           <tr key={sa.id}>
-            <th scope="row">{sa.name}</th>
-            <td>
-              <code>{sa.clientId}</code>
-            </td>
-            <td>{sa.enabled ? 'Yes' : 'No'}</td>
-            <td>{when(sa.createdAt)}</td>
-            <td>{when(sa.lastLogin)}</td>
+            <CredentialSubjectCells subject={sa} />
             {anyAction && (
               <RowActions
                 actions={[

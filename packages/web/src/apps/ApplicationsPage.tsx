@@ -2,6 +2,7 @@ import type { Application } from '@tessera/client';
 import { useState } from 'react';
 import { api } from '../api.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { CREDENTIAL_SUBJECT_COLUMNS, CredentialSubjectCells } from '../components/CredentialSubjectCells.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { ListTable } from '../components/ListTable.js';
 import {
@@ -13,7 +14,6 @@ import {
 } from '../components/RowActions.js';
 import { SecretDialog } from '../components/SecretDialog.js';
 import { SubjectAccessDialog } from '../components/SubjectAccessDialog.js';
-import { when } from '../format.js';
 import { can, type PermissionMap } from '../permissions.js';
 import { useList } from '../useList.js';
 import { CreateApplicationDialog } from './CreateApplicationDialog.js';
@@ -60,16 +60,10 @@ export function ApplicationsPage({ perms }: { perms: PermissionMap }) {
         items={apps}
         error={error}
         empty="No applications yet."
-        columns={['Name', 'Client ID', 'Enabled', 'Created', 'Last login', anyAction && 'Actions']}
+        columns={[...CREDENTIAL_SUBJECT_COLUMNS, anyAction && 'Actions']}
         row={(app) => (
           <tr key={app.id}>
-            <th scope="row">{app.name}</th>
-            <td>
-              <code>{app.clientId}</code>
-            </td>
-            <td>{app.enabled ? 'Yes' : 'No'}</td>
-            <td>{when(app.createdAt)}</td>
-            <td>{when(app.lastLogin)}</td>
+            <CredentialSubjectCells subject={app} />
             {anyAction && (
               <RowActions
                 actions={[
