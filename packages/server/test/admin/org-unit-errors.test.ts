@@ -167,6 +167,29 @@ forEachStore('org-unit errors', (kind) => {
     assert.deepEqual(await names('filterBy=name=^ALPHA-'), ['alpha-one', 'alpha-two']);
     assert.deepEqual(await names('filterBy=name=^alpha_'), []);
     assert.deepEqual(await names('filterBy=name=^alph%25'), []);
+    // `search` is a name substring, on projects and on departments alike (lists and counts).
+    assert.deepEqual(await names('search=PHA-'), ['alpha-one', 'alpha-two']);
+    const departments = async (q: string) =>
+      (
+        await call(server.url, 'GET', `/api/v1/org-unit/departments?${q}`, undefined, admin)
+      ).body.departments.map((d: { name: string }) => d.name);
+    const all = await departments('');
+    assert.ok(all.length > 0);
+    const [some] = all as [string];
+    assert.deepEqual(await departments(`search=${encodeURIComponent(some.slice(1).toUpperCase())}`), [some]);
+    assert.deepEqual(await departments('search=no-such-department'), []);
+    assert.equal(
+      (
+        await call(
+          server.url,
+          'GET',
+          '/api/v1/org-unit/departments/count?search=no-such-department',
+          undefined,
+          admin,
+        )
+      ).body.count,
+      0,
+    );
     const count = await call(
       server.url,
       'GET',

@@ -32,6 +32,20 @@ const tags = ['Departments'];
 /** `/api/v1/org-unit/departments`: departments live in a cluster and hold projects. */
 export function departmentRoutes(ctx: Context): FastifyPluginAsyncTypebox {
   const db = ctx.store.db;
+  // `search` is a substring of the name, as for projects (the same list parameters, one meaning).
+  const listWhere = async (
+    p: ReturnType<typeof principalOf>,
+    filterBy: string[] | undefined,
+    search: string | undefined,
+  ) => {
+    const filters = parseFilters(filterBy, FIELDS);
+    if (search) filters.push({ field: 'name', op: '=@', value: search });
+    return db
+      .selectFrom('departments')
+      .where('tenant_id', '=', p.tenantId)
+      .where(visibleOrgUnits(p, 'departments', 'department', 'read'))
+      .where(await filterWhere(ctx.store, filters, FIELDS));
+  };
   return async (app) => {
     app.get(
       '/api/v1/org-unit/departments',
@@ -46,14 +60,11 @@ export function departmentRoutes(ctx: Context): FastifyPluginAsyncTypebox {
       async (request) => {
         const p = principalOf(request);
         const q = request.query;
-        const filters = parseFilters(q.filterBy, FIELDS);
         const { offset, limit } = paging(q);
-        const rows = await db
-          .selectFrom('departments')
+        const rows = await (
+          await listWhere(p, q.filterBy, q.search)
+        )
           .selectAll()
-          .where('tenant_id', '=', p.tenantId)
-          .where(visibleOrgUnits(p, 'departments', 'department', 'read'))
-          .where(await filterWhere(ctx.store, filters, FIELDS))
           .orderBy(sortColumn(q.sortBy, FIELDS, 'name') as 'name', q.sortOrder ?? 'asc')
           .orderBy('id', q.sortOrder ?? 'asc')
           .offset(offset)
@@ -78,13 +89,10 @@ export function departmentRoutes(ctx: Context): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const p = principalOf(request);
-        const filters = parseFilters(request.query.filterBy, FIELDS);
-        const { count } = await db
-          .selectFrom('departments')
+        const { count } = await (
+          await listWhere(p, request.query.filterBy, request.query.search)
+        )
           .select((eb) => eb.fn.countAll<number>().as('count'))
-          .where('tenant_id', '=', p.tenantId)
-          .where(visibleOrgUnits(p, 'departments', 'department', 'read'))
-          .where(await filterWhere(ctx.store, filters, FIELDS))
           .executeTakeFirstOrThrow();
         return { count: Number(count) };
       },
