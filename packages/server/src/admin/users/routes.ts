@@ -13,7 +13,7 @@ import type { Database, UserTable } from '../../store/schema.js';
 import { auditContext } from '../audit-actor.js';
 import { filterWhere, ListQuery, paging, parseFilters, sortColumn, type FieldSpec } from '../list-query.js';
 import { errorResponses, iso, isoOrNull } from '../schemas.js';
-import { publishChange, publishSubject } from '../../feed/publish.js';
+import { publishSubject } from '../../feed/publish.js';
 import { deleteRulesOf, deleteSecrets } from '../subject-cleanup.js';
 
 type UserRow = Selectable<UserTable>;
@@ -227,7 +227,7 @@ export function userRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         await db.transaction().execute(async (trx) => {
           const keys = await trx
             .selectFrom('access_keys')
-            .select('id')
+            .select(['id', 'client_id'])
             .where('user_id', '=', row.id)
             .execute();
           await deleteSecrets(
@@ -239,8 +239,8 @@ export function userRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           await deleteRulesOf(trx, p.tenantId, 'user', row.email);
           await trx.deleteFrom('users').where('id', '=', row.id).execute();
           await publishSubject(trx, p.tenantId, 'user', row.id);
-          // The user's access keys went without feed entries of their own: clusters reload instead.
-          await publishChange(trx, p.tenantId, { kind: 'resync' });
+          // Clusters know access keys by client id, as the tokens minted from them carry it.
+          for (const key of keys) await publishSubject(trx, p.tenantId, 'access-key', key.client_id);
           await recordAudit(trx, {
             ...auditContext(request),
             action: 'delete',
