@@ -5,7 +5,7 @@ import type { Context } from '../../context.js';
 import { TesseraError } from '../../errors/registry.js';
 import { principalOf } from '../../http/authenticated.js';
 import { ancestryOf } from '../../scopes/ancestry.js';
-import { filterWhere, nextOffset, paging, parseFilters, sortColumn, type FieldSpec } from '../list-query.js';
+import { nextOffset, paging, sortColumn, type FieldSpec } from '../list-query.js';
 import { errorResponses } from '../schemas.js';
 import { normalizeResources, requireCluster, toDepartment } from './present.js';
 import { resourceRoutes } from './resources.js';
@@ -19,7 +19,7 @@ import {
   DepartmentUpdateRequest,
   OrgUnitListQuery,
 } from './schemas.js';
-import { visibleOrgUnits } from './visibility.js';
+import { listedOrgUnits } from './visibility.js';
 import { createOrgUnit, deleteOrgUnit, findAuthorizedOrgUnit, updateOrgUnit } from './org-unit-ops.js';
 
 const FIELDS: Record<string, FieldSpec> = {
@@ -32,20 +32,6 @@ const tags = ['Departments'];
 /** `/api/v1/org-unit/departments`: departments live in a cluster and hold projects. */
 export function departmentRoutes(ctx: Context): FastifyPluginAsyncTypebox {
   const db = ctx.store.db;
-  // `search` is a substring of the name, as for projects (the same list parameters, one meaning).
-  const listWhere = async (
-    p: ReturnType<typeof principalOf>,
-    filterBy: string[] | undefined,
-    search: string | undefined,
-  ) => {
-    const filters = parseFilters(filterBy, FIELDS);
-    if (search) filters.push({ field: 'name', op: '=@', value: search });
-    return db
-      .selectFrom('departments')
-      .where('tenant_id', '=', p.tenantId)
-      .where(visibleOrgUnits(p, 'departments', 'department', 'read'))
-      .where(await filterWhere(ctx.store, filters, FIELDS));
-  };
   return async (app) => {
     app.get(
       '/api/v1/org-unit/departments',
@@ -61,10 +47,10 @@ export function departmentRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         const p = principalOf(request);
         const q = request.query;
         const { offset, limit } = paging(q);
-        const rows = await (
-          await listWhere(p, q.filterBy, q.search)
-        )
+        const rows = await db
+          .selectFrom('departments')
           .selectAll()
+          .where(await listedOrgUnits(ctx.store, p, 'departments', FIELDS, q))
           .orderBy(sortColumn(q.sortBy, FIELDS, 'name') as 'name', q.sortOrder ?? 'asc')
           .orderBy('id', q.sortOrder ?? 'asc')
           .offset(offset)
@@ -89,10 +75,10 @@ export function departmentRoutes(ctx: Context): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const p = principalOf(request);
-        const { count } = await (
-          await listWhere(p, request.query.filterBy, request.query.search)
-        )
+        const { count } = await db
+          .selectFrom('departments')
           .select((eb) => eb.fn.countAll<number>().as('count'))
+          .where(await listedOrgUnits(ctx.store, p, 'departments', FIELDS, request.query))
           .executeTakeFirstOrThrow();
         return { count: Number(count) };
       },

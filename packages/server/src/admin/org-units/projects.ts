@@ -5,7 +5,7 @@ import type { Context } from '../../context.js';
 import { invalidField } from '../../errors/registry.js';
 import { principalOf } from '../../http/authenticated.js';
 import { ancestryOf } from '../../scopes/ancestry.js';
-import { filterWhere, nextOffset, paging, parseFilters, sortColumn, type FieldSpec } from '../list-query.js';
+import { nextOffset, paging, sortColumn, type FieldSpec } from '../list-query.js';
 import { errorResponses } from '../schemas.js';
 import { normalizeResources, requireCluster, toProject } from './present.js';
 import { resourceRoutes } from './resources.js';
@@ -19,7 +19,7 @@ import {
   ProjectParams,
   ProjectUpdateRequest,
 } from './schemas.js';
-import { visibleOrgUnits } from './visibility.js';
+import { listedOrgUnits } from './visibility.js';
 import { createOrgUnit, deleteOrgUnit, findAuthorizedOrgUnit, updateOrgUnit } from './org-unit-ops.js';
 
 const FIELDS: Record<string, FieldSpec> = {
@@ -39,19 +39,6 @@ const tags = ['Projects'];
 /** `/api/v1/org-unit/projects`: projects live under a department, in that department's cluster. */
 export function projectRoutes(ctx: Context): FastifyPluginAsyncTypebox {
   const db = ctx.store.db;
-  const listWhere = async (
-    p: ReturnType<typeof principalOf>,
-    filterBy: string[] | undefined,
-    search: string | undefined,
-  ) => {
-    const filters = parseFilters(filterBy, FIELDS);
-    if (search) filters.push({ field: 'name', op: '=@', value: search });
-    return db
-      .selectFrom('projects')
-      .where('projects.tenant_id', '=', p.tenantId)
-      .where(visibleOrgUnits(p, 'projects', 'project', 'read'))
-      .where(await filterWhere(ctx.store, filters, FIELDS));
-  };
   return async (app) => {
     app.get(
       '/api/v1/org-unit/projects',
@@ -68,10 +55,10 @@ export function projectRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         const q = request.query;
         const { offset, limit } = paging(q);
         const sort = sortColumn(q.sortBy, FIELDS, 'projects.name');
-        const rows = await (
-          await listWhere(p, q.filterBy, q.search)
-        )
+        const rows = await db
+          .selectFrom('projects')
           .selectAll()
+          .where(await listedOrgUnits(ctx.store, p, 'projects', FIELDS, q))
           .orderBy(sort as 'name', q.sortOrder ?? 'asc')
           // The tie-breaker runs the same way as the sort, so an index ending in (…, created_at, id) is read in order.
           .orderBy('projects.id', q.sortOrder ?? 'asc')
@@ -94,10 +81,10 @@ export function projectRoutes(ctx: Context): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const p = principalOf(request);
-        const { count } = await (
-          await listWhere(p, request.query.filterBy, request.query.search)
-        )
+        const { count } = await db
+          .selectFrom('projects')
           .select((eb) => eb.fn.countAll<number>().as('count'))
+          .where(await listedOrgUnits(ctx.store, p, 'projects', FIELDS, request.query))
           .executeTakeFirstOrThrow();
         return { count: Number(count) };
       },

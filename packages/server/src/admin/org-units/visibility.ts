@@ -1,6 +1,8 @@
 import { roleById, type Action } from '@tessera/guard';
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Principal } from '../../auth/principal.js';
+import type { Store } from '../../store/store.js';
+import { filterWhere, parseFilters, type FieldSpec } from '../list-query.js';
 
 /**
  * The rows of `table` a principal may `action` as `resourceType`, as one SQL condition — so list
@@ -41,4 +43,29 @@ export function visibleOrgUnits(
   if (table === 'projects' && projects.length)
     parts.push(sql<SqlBool>`${sql.ref('projects.id')} in (${sql.join(projects)})`);
   return parts.length ? sql<SqlBool>`(${sql.join(parts, sql` or `)})` : sql<SqlBool>`1 = 0`;
+}
+
+/**
+ * The condition of an org-unit list and its count: the caller's tenant, the rows it may read
+ * ({@link visibleOrgUnits}), the list's `filterBy`, and `search` as a substring of the name (the same
+ * meaning for departments and projects).
+ *
+ * @example
+ * ```ts
+ * const where = await listedOrgUnits(ctx.store, p, 'projects', FIELDS, request.query)
+ * const rows = await db.selectFrom('projects').selectAll().where(where).execute()
+ * ```
+ */
+export async function listedOrgUnits(
+  store: Pick<Store, 'db' | 'dialect'>,
+  principal: Principal,
+  table: 'projects' | 'departments',
+  fields: Record<string, FieldSpec>,
+  query: { filterBy?: string[] | undefined; search?: string | undefined },
+): Promise<Expression<SqlBool>> {
+  const filters = parseFilters(query.filterBy, fields);
+  if (query.search) filters.push({ field: 'name', op: '=@', value: query.search });
+  const visible = visibleOrgUnits(principal, table, table === 'projects' ? 'project' : 'department', 'read');
+  const filtered = await filterWhere(store, filters, fields);
+  return sql<SqlBool>`${sql.ref(`${table}.tenant_id`)} = ${principal.tenantId} and ${visible} and (${filtered})`;
 }
