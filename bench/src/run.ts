@@ -77,13 +77,14 @@ export async function runScenarios(
               : `  ${scenario.id}: not available (${result.reason})`,
           );
           results.set(scenario.id, result);
-          if (
+          // A workload that warms itself (the guard) runs its own alternating rounds.
+          const inRounds =
             options.rounds > 0 &&
             result.available &&
             roundIds.has(scenario.id) &&
-            !('unavailable' in workload)
-          ) {
-            if (workload.kind === 'local' && workload.warmsItself) continue;
+            !('unavailable' in workload) &&
+            !(workload.kind === 'local' && workload.warmsItself);
+          if (inRounds) {
             entries.push({
               id: scenario.id,
               measure: measurer(options, scenario, target, workload),

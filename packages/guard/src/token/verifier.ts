@@ -72,10 +72,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const cache = new Map<string, AccessTokenClaims>();
 
   async function checkRevocation(claims: AccessTokenClaims): Promise<AccessTokenClaims> {
-    if (options.isRevoked && (await options.isRevoked(claims))) {
-      throw new GuardError('TOKEN_REVOKED', 'token has been revoked');
-    }
-    return claims;
+    return unlessRevoked(claims, await options.isRevoked?.(claims));
   }
 
   /** The cached claims of a token, while unexpired; an expired entry is dropped. */
@@ -132,11 +129,16 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       const cached = cachedClaims(tokenOf(header));
       const revoked = cached && options.isRevoked?.(cached);
       if (!cached || revoked instanceof Promise) return undefined;
-      if (revoked) throw new GuardError('TOKEN_REVOKED', 'token has been revoked');
-      return cached;
+      return unlessRevoked(cached, revoked);
     },
     clear: () => cache.clear(),
   };
+}
+
+/** The claims, or `TOKEN_REVOKED` when the revocation hook said so. */
+function unlessRevoked(claims: AccessTokenClaims, revoked: boolean | undefined): AccessTokenClaims {
+  if (revoked) throw new GuardError('TOKEN_REVOKED', 'token has been revoked');
+  return claims;
 }
 
 /** The token of an `Authorization: Bearer <token>` header. */
