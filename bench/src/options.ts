@@ -27,6 +27,11 @@ export interface BenchOptions {
   out: string;
   /** Another built `main.js` to run instead of packages/server/dist (before/after comparisons). */
   serverMain?: string;
+  /**
+   * A second build's `main.js` whose `app_token` scenarios run beside this build's, in the same main
+   * pass and paired rounds, for a before/after ratio measured in one run.
+   */
+  baselineMain?: string;
   /** TESSERA_LOG_LEVEL of the Tessera servers: the shipped default `info` logs every request. */
   logLevel: string;
   /** Directory for `node --cpu-prof` profiles of the Tessera server processes (off when unset). */
@@ -42,7 +47,7 @@ const QUICK = { warmupSec: 0.5, durationSec: 2, rounds: 0 };
  * Parses `npm run bench -- [--quick] [--duration=S] [--warmup=S] [--connections=N] [--apps=10,100000]
  * [--stores=sqlite,postgres] [--server=dist|source] [--only=a,b] [--out=path] [--rounds=N]
  * [--profile[=dir]] [--log-level=info]
- * [--server-main=path/to/main.js]`.
+ * [--server-main=path/to/main.js] [--baseline=path/to/other/main.js]`.
  *
  * @example
  * ```ts
@@ -69,6 +74,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
     'profile',
     'log-level',
     'server-main',
+    'baseline',
     'rounds',
   ];
   for (const key of flags.keys()) if (!known.includes(key)) throw new Error(`bench: unknown option --${key}`);
@@ -93,6 +99,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
   const server = flags.get('server') ?? 'dist';
   if (server !== 'dist' && server !== 'source') throw new Error('bench: --server must be dist or source');
   const durationSec = positive('duration', base.durationSec);
+  for (const key of ['server-main', 'baseline'])
+    if (flags.get(key) === 'true') throw new Error(`bench: --${key} needs a path: --${key}=path/to/main.js`);
   return {
     quick,
     warmupSec: positive('warmup', base.warmupSec),
@@ -107,6 +115,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
     only: list('only', ''),
     logLevel: flags.get('log-level') ?? 'info',
     ...(flags.has('server-main') ? { serverMain: flags.get('server-main') as string } : {}),
+    ...(flags.has('baseline') ? { baselineMain: flags.get('baseline') as string } : {}),
     out: flags.get('out') ?? new URL('../results/latest.json', import.meta.url).pathname,
     ...(flags.has('profile')
       ? {

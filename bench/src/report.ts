@@ -1,6 +1,6 @@
 import type { BenchOptions } from './options.js';
 import type { ScenarioResult } from './run.js';
-import { appTokenId } from './scenarios/app-token.js';
+import { appTokenId, baselineId } from './scenarios/app-token.js';
 import { GUARD_OFF_ID, GUARD_ON_ID } from './scenarios/guard.js';
 
 /** A ratio of two figures measured in the same run, against the issue's target. */
@@ -12,8 +12,8 @@ export interface Ratio {
    * machine takes CPU from one side and not the other during the run.
    */
   perCpu: number | null;
-  /** `>= target` passes. */
-  target: number;
+  /** `>= target` passes; null for a comparison without a target (a build against `--baseline`). */
+  target: number | null;
   met: boolean | null;
   /**
    * The ratio in each paired round (`rounds.ts`), in round order; `value` and `perCpu` are then their
@@ -29,7 +29,7 @@ export interface RatioPair {
   name: string;
   numerator: string;
   denominator: string;
-  target: number;
+  target: number | null;
 }
 
 /**
@@ -43,7 +43,7 @@ export interface RatioPair {
  */
 export function ratioPairs(options: BenchOptions): RatioPair[] {
   const pairs: RatioPair[] = [];
-  const pair = (name: string, numerator: string, denominator: string, target: number) =>
+  const pair = (name: string, numerator: string, denominator: string, target: number | null) =>
     pairs.push({ name, numerator, denominator, target });
   const [base, ...more] = options.appCounts;
   for (const store of options.stores) {
@@ -54,11 +54,21 @@ export function ratioPairs(options: BenchOptions): RatioPair[] {
     pair(`app_token ${store} ${base} apps / oidc-provider`, tokenId, 'peer', 1.5);
     for (const n of more)
       pair(`app_token ${store} ${n} apps / ${base} apps`, appTokenId(store, n), tokenId, 0.9);
+    if (options.baselineMain)
+      for (const n of options.appCounts)
+        pair(
+          `app_token ${store} ${n} apps / baseline build`,
+          appTokenId(store, n),
+          baselineId(appTokenId(store, n)),
+          null,
+        );
   }
   pair('password grant / bare argon2id', 'v1.password', 'argon2id.bare', 0.9);
   pair('Cluster API guard on / guard off', GUARD_ON_ID, GUARD_OFF_ID, 0.9);
   return pairs;
 }
+
+const meets = (value: number, target: number | null) => (target === null ? null : value >= target);
 
 /** Requests per second and the server's cores while they were measured. */
 type Figure = { rps: number; serverCpu?: number };
@@ -133,7 +143,7 @@ export function evaluate(
         value: mainPass,
         perCpu: cpuRatio(a, b),
         target,
-        met: mainPass >= target,
+        met: meets(mainPass, target),
         rounds: null,
         mainPass,
       };
@@ -141,7 +151,7 @@ export function evaluate(
     const cpus = ra.map((r, i) => cpuRatio(r, rb[i] as Figure));
     const value = median(rounds);
     const perCpu = cpus.every((c) => c !== null) ? median(cpus as number[]) : null;
-    return { name, value, perCpu, target, met: value >= target, rounds, mainPass };
+    return { name, value, perCpu, target, met: meets(value, target), rounds, mainPass };
   };
   const ratios = ratioPairs(options).map(ratio);
   const checks: Check[] = [];
@@ -166,7 +176,10 @@ export function evaluate(
     }
     checks.push({ name: `${r.id} errors`, value: r.errors ?? null, limit: '= 0', met: r.errors === 0 });
   }
-  const tessera = results.filter((r) => r.available && r.target.startsWith('tessera/'));
+  // The memory bounds are this build's: a `--baseline` build is there for comparison only.
+  const tessera = results.filter(
+    (r) => r.available && r.target.startsWith('tessera/') && !r.target.endsWith('/baseline'),
+  );
   const idle = tessera.map((r) => r.idleRssMb ?? 0);
   const peak = tessera.filter((r) => r.id.startsWith('v1.app_token.')).map((r) => r.peakRssMb ?? 0);
   if (idle.length) {
@@ -224,7 +237,7 @@ export function markdown(
   for (const r of verdict.ratios) {
     const rounds = r.rounds ? r.rounds.map((v) => num(v, 2)).join(', ') : '—';
     lines.push(
-      `| ${r.name} | ${num(r.value, 2)} | ${rounds} | ${num(r.mainPass, 2)} | ${num(r.perCpu, 2)} | ≥ ${r.target} | ${mark(r.met)} |`,
+      `| ${r.name} | ${num(r.value, 2)} | ${rounds} | ${num(r.mainPass, 2)} | ${num(r.perCpu, 2)} | ${r.target === null ? '—' : `≥ ${r.target}`} | ${mark(r.met)} |`,
     );
   }
   lines.push('', '| Check | value | paired rounds | limit | met |', '|---|---:|---|---|---|');

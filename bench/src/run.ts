@@ -118,9 +118,10 @@ async function startTarget(
   options: BenchOptions,
   key: string,
 ): Promise<{ target: Target; stop: () => Promise<void> }> {
-  const tessera = /^tessera\/(sqlite|postgres)\/(\d+)$/.exec(key);
+  const tessera = /^tessera\/(sqlite|postgres)\/(\d+)(\/baseline)?$/.exec(key);
   if (tessera) {
-    const t = await startTessera(options, tessera[1] as 'sqlite' | 'postgres', Number(tessera[2]));
+    const build = tessera[3] ? { ...options, serverMain: options.baselineMain } : options;
+    const t = await startTessera(build, tessera[1] as 'sqlite' | 'postgres', Number(tessera[2]));
     return { target: { kind: 'tessera', tessera: t }, stop: t.stop };
   }
   if (key === 'limit' || key === 'limit-node' || key === 'peer') {

@@ -28,6 +28,8 @@ describe('bench options', () => {
     assert.throws(() => parseOptions(['quick']), /unknown argument/);
     assert.throws(() => parseOptions(['--duration=0']), /--duration must be a positive number/);
     assert.throws(() => parseOptions(['--stores=mysql']), /unknown store mysql/);
+    assert.equal(parseOptions(['--baseline=/tmp/before/main.js']).baselineMain, '/tmp/before/main.js');
+    assert.throws(() => parseOptions(['--baseline']), /--baseline needs a path/);
   });
 
   it('runs 3 paired rounds of half the duration in a full run, none in --quick', () => {

@@ -137,4 +137,36 @@ describe('bench report', () => {
     assert.equal(get('Tessera idle RSS (MB, worst target)')?.met, true);
     assert.equal(get('Tessera RSS under token load (MB, peak)')?.met, false);
   });
+
+  it('with --baseline, compares each app_token scenario with the other build, without a target', () => {
+    const withBaseline = parseOptions(['--stores=sqlite', '--apps=10', '--baseline=/tmp/before/main.js']);
+    const results = [
+      row('v1.app_token.sqlite.10', 'tessera/sqlite/10', 900, { idleRssMb: 100, peakRssMb: 120 }),
+      row('v1.app_token.sqlite.10.baseline', 'tessera/sqlite/10/baseline', 600, {
+        idleRssMb: 170,
+        peakRssMb: 400,
+      }),
+    ];
+    const { ratios, checks } = evaluate(withBaseline, results);
+    const vs = ratios.find((r) => r.name === 'app_token sqlite 10 apps / baseline build');
+    assert.deepEqual([vs?.value, vs?.target, vs?.met], [1.5, null, null]);
+    assert.match(
+      markdown(results, { ratios, checks }),
+      /\| app_token sqlite 10 apps \/ baseline build \| 1\.50 \|.*\| — \| n\/a \|/,
+    );
+    // The memory bounds judge this build only.
+    const get = (name: string) => checks.find((c) => c.name === name);
+    assert.deepEqual(
+      [
+        get('Tessera idle RSS (MB, worst target)')?.value,
+        get('Tessera RSS under token load (MB, peak)')?.value,
+      ],
+      [100, 120],
+    );
+    assert.equal(ratios.filter((r) => r.name.includes('baseline')).length, 1);
+    assert.equal(
+      evaluate(options, results).ratios.some((r) => r.name.includes('baseline')),
+      false,
+    );
+  });
 });
