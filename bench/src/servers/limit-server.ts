@@ -57,7 +57,7 @@ const server = createServer((req, res) => {
     const header = { alg: 'ES256', kid, typ: 'at+jwt' } as const;
     const signed =
       signer === 'node'
-        ? Promise.resolve(compactSign({ alg: 'ES256', keyObject }, header, pythonSafeJson(claims)))
+        ? compactSign({ alg: 'ES256', keyObject }, header, pythonSafeJson(claims))
         : new CompactSign(encoder.encode(pythonSafeJson(claims))).setProtectedHeader(header).sign(privateKey);
     void signed.then((token) => {
       const json = JSON.stringify({ accessToken: token, expiresIn: 3600 });

@@ -11,30 +11,38 @@ const SIGN_OPTIONS: Record<SigningAlgorithm, { hash: string | null; dsaEncoding?
 };
 
 /**
- * A JWS in compact serialization (RFC 7515 §7.1), signed synchronously with node:crypto.
+ * A JWS in compact serialization (RFC 7515 §7.1), signed with node:crypto on libuv's thread pool.
  *
  * Why not jose's `CompactSign` (which every verifier here still uses): jose 6 signs through
- * WebCrypto, whose every call is an asynchronous job on the libuv pool plus algorithm
- * normalisation; on the token endpoint that cost about a third of the throughput against a
- * synchronous `crypto.sign` with the same key (bench/README.md). The bytes are the same kind jose
- * produces: base64url header and payload, signature over `header.payload`, ECDSA as raw r‖s.
- * Tests verify every algorithm with jose's `compactVerify`.
+ * WebCrypto, whose every call adds algorithm normalisation and WebIDL conversions; on the token
+ * endpoint that cost about a third of the throughput (bench/README.md). Why not synchronous
+ * `crypto.sign`: an ES256 signature is 40–50 µs of CPU, a fifth of a token request's time on the
+ * event loop; given a callback, node:crypto computes it on the thread pool, so it runs on another
+ * core while the event loop serves other requests (12 µs of event-loop time per signature here).
+ * The bytes are the same kind jose produces: base64url header and payload, signature over
+ * `header.payload`, ECDSA as raw r‖s. Tests verify every algorithm with jose's `compactVerify`.
  *
  * @example
  * ```ts
- * const jwt = compactSign({ alg: 'ES256', keyObject }, { alg: 'ES256', kid, typ: 'at+jwt' }, JSON.stringify(claims))
+ * const jwt = await compactSign({ alg: 'ES256', keyObject }, { alg: 'ES256', kid, typ: 'at+jwt' }, JSON.stringify(claims))
  * ```
  */
 export function compactSign(
   key: { alg: SigningAlgorithm; keyObject: KeyObject },
   header: { alg: SigningAlgorithm; kid: string; typ: string },
   payload: string,
-): string {
-  if (header.alg !== key.alg) throw new Error(`header alg ${header.alg} does not match key alg ${key.alg}`);
+): Promise<string> {
+  if (header.alg !== key.alg) {
+    return Promise.reject(new Error(`header alg ${header.alg} does not match key alg ${key.alg}`));
+  }
   const { hash, dsaEncoding } = SIGN_OPTIONS[key.alg];
   const input = `${base64url(JSON.stringify(header))}.${base64url(payload)}`;
-  const signature = sign(hash, Buffer.from(input, 'latin1'), { key: key.keyObject, dsaEncoding });
-  return `${input}.${signature.toString('base64url')}`;
+  return new Promise((resolve, reject) => {
+    sign(hash, Buffer.from(input, 'latin1'), { key: key.keyObject, dsaEncoding }, (error, signature) => {
+      if (error) reject(error);
+      else resolve(`${input}.${signature.toString('base64url')}`);
+    });
+  });
 }
 
 function base64url(text: string): string {

@@ -59,6 +59,6 @@ export async function mintAccessToken(
     claims.groups = subject.groups ?? [];
   }
   const key = ring.active();
-  const token = compactSign(key, { alg: key.alg, kid: key.kid, typ: 'at+jwt' }, pythonSafeJson(claims));
+  const token = await compactSign(key, { alg: key.alg, kid: key.kid, typ: 'at+jwt' }, pythonSafeJson(claims));
   return { token, jti, expiresIn: options.ttlSec };
 }
