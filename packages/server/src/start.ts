@@ -8,6 +8,7 @@ import { ensureSigningKey, openKeyRing } from './keys/key-ring.js';
 import { startKeyRotation } from './keys/rotation.js';
 import { startHousekeeping } from './oauth/housekeeping.js';
 import { startSettingsCache } from './settings/settings-cache.js';
+import { startCredentialCache } from './credentials/credential-cache.js';
 import { migrate, openStore } from './store/store.js';
 
 /**
@@ -30,6 +31,7 @@ export async function start(config: Config): Promise<{ url: string; stop: () => 
     return outcome;
   });
   const settingsCache = startSettingsCache(store.db, config.databaseUrl, log);
+  const credentialCache = startCredentialCache(store, config.databaseUrl, log);
   const keys = await openKeyRing({
     db: store.db,
     master,
@@ -60,6 +62,7 @@ export async function start(config: Config): Promise<{ url: string; stop: () => 
       stopHousekeeping();
       await app.close();
       await settingsCache.stop();
+      await credentialCache.stop();
       await store.close();
     },
   };

@@ -28,7 +28,9 @@ const namedBy = (p: AppQuery) => (eb: ExpressionBuilder<Database & { a: Database
 
 /**
  * The application `identifier` names (its name or client id) with its live secrets: one row per
- * secret, one row with a null hash when it has none, no row when there is no such application.
+ * secret, one row with a null hash when it has none, no row when there is no such application. Each
+ * secret comes with its expiry, so that rows kept for a while (`credentials/credential-cache.ts`)
+ * can tell when it stops being live.
  *
  * @example
  * ```ts
@@ -39,7 +41,7 @@ export const appWithSecrets = preparedQuery((db, p: AppQuery) =>
   db
     .selectFrom('applications as a')
     .leftJoin('credential_secrets as s', liveSecretOf(p.now))
-    .select(['a.id', 'a.name', 'a.client_id', 'a.enabled', 'a.tenant_id', 's.secret_hash'])
+    .select(['a.id', 'a.name', 'a.client_id', 'a.enabled', 'a.tenant_id', 's.secret_hash', 's.expires_at'])
     .where(namedBy(p)),
 );
 
@@ -78,5 +80,6 @@ export const locksAndApp = preparedQuery((db, p: AppQuery & { pair: string; addr
       'a.enabled',
       'a.tenant_id',
       's.secret_hash',
+      's.expires_at',
     ]),
 );

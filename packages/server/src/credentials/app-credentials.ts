@@ -3,7 +3,7 @@ import { secretMatches } from '../crypto/secrets.js';
 import { lockOf, throttledSecretLookup, type ThrottleRow } from '../oauth/throttle-secret.js';
 import type { ApplicationTable } from '../store/schema.js';
 import { appWithSecrets } from './app-credentials-query.js';
-import { lookupLocksAndApp } from './app-lookup-batch.js';
+import { cachedLocksAndApp } from './credential-cache.js';
 
 /** Why a credential check failed. Recorded in the audit log, never told to the caller. */
 export type CredentialFailure = 'unknown_client' | 'wrong_secret' | 'disabled';
@@ -32,7 +32,7 @@ export async function checkAppSecret(
   now = Date.now(),
 ): Promise<CredentialCheck<AppRow>> {
   const rows = await appWithSecrets(ctx.store.db, { tenantId, identifier, now });
-  return judgeApp(ctx, rows, secret);
+  return judgeApp(ctx, rows, secret, now);
 }
 
 /**
@@ -59,7 +59,7 @@ export async function checkAppSecretThrottled(
     tenantId,
     { kind: 'client', account: identifier, address },
     async (keys, now) => {
-      const rows = await lookupLocksAndApp(ctx.store.db, { ...keys, tenantId, identifier, now });
+      const rows = await cachedLocksAndApp(ctx.store.db, { ...keys, tenantId, identifier, now });
       const first = rows[0];
       const throttle: ThrottleRow[] = [];
       // Both null or undefined mean "no throttle row for this key".
@@ -69,7 +69,7 @@ export async function checkAppSecretThrottled(
       if (addressLock !== null) throttle.push({ key: keys.address, locked_until: Number(addressLock) });
       if (lockOf(throttle) > now) return { rows: throttle };
       // The outer row is there even without an application (left join): no `id` means unknown.
-      check = judgeApp(ctx, rows.filter(hasApp), secret);
+      check = judgeApp(ctx, rows.filter(hasApp), secret, now);
       return {
         rows: throttle,
         result: check.ok ? { ok: true, value: undefined } : { ok: false, reason: check.reason },
@@ -79,14 +79,23 @@ export async function checkAppSecretThrottled(
   return check as CredentialCheck<AppRow>;
 }
 
-type SecretRow = AppRow & { secret_hash: string | null };
+type SecretRow = AppRow & { secret_hash: string | null; expires_at: number | null };
 
 function hasApp<R extends { id: string | null }>(row: R): row is R & SecretRow {
   return row.id !== null;
 }
 
-/** Compares the secret with the application's live secrets (also when there is no application). */
-function judgeApp(ctx: Context, rows: readonly SecretRow[], secret: string): CredentialCheck<AppRow> {
+/**
+ * Compares the secret with the application's secrets live at `now` (also when there is no
+ * application). The query already left out secrets expired when it ran; rows from the credential
+ * cache may be older than a secret's expiry, hence the second look.
+ */
+function judgeApp(
+  ctx: Context,
+  rows: readonly SecretRow[],
+  secret: string,
+  now: number,
+): CredentialCheck<AppRow> {
   const first = rows[0];
   // A name could equal another application's client id: take one application, as before.
   const app = first && {
@@ -97,7 +106,9 @@ function judgeApp(ctx: Context, rows: readonly SecretRow[], secret: string): Cre
     tenant_id: first.tenant_id,
   };
   const hashes = app
-    ? rows.filter((r) => r.id === app.id && r.secret_hash !== null).map((r) => r.secret_hash as string)
+    ? rows
+        .filter((r) => r.id === app.id && r.secret_hash !== null && liveAt(r.expires_at, now))
+        .map((r) => r.secret_hash as string)
     : [];
   const matched = secretMatches(ctx.master.pepper, secret, hashes);
   if (!app) return { ok: false, reason: 'unknown_client' };
@@ -105,3 +116,5 @@ function judgeApp(ctx: Context, rows: readonly SecretRow[], secret: string): Cre
   if (!app.enabled) return { ok: false, reason: 'disabled', subject: app };
   return { ok: true, subject: app };
 }
+
+const liveAt = (expiresAt: number | null, now: number) => expiresAt === null || Number(expiresAt) > now;

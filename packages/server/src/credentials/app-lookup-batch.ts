@@ -117,7 +117,7 @@ const locksAndApps = preparedQuery(
     select q.n,
       (select t.locked_until from auth_throttle t where t.key = q.pair) as pair_lock,
       (select t.locked_until from auth_throttle t where t.key = q.address) as address_lock,
-      a.id, a.name, a.client_id, a.enabled, a.tenant_id, s.secret_hash
+      a.id, a.name, a.client_id, a.enabled, a.tenant_id, s.secret_hash, s.expires_at
     from unnest(${p.tenantIds}::integer[], ${p.identifiers}::text[], ${p.pairs}::text[],
                 ${p.addresses}::text[], ${p.nows}::bigint[])
       with ordinality as q(tenant_id, identifier, pair, address, now, n)

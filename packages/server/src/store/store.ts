@@ -1,5 +1,6 @@
-import { Kysely, Migrator, sql } from 'kysely';
+import { Kysely, Migrator, sql, type Dialect as KyselyDialect } from 'kysely';
 import type { Config } from '../config/config.js';
+import { watchCredentialWrites } from './credential-writes.js';
 import type { Dialect } from './dialect.js';
 import { postgresDialect } from './dialects/postgres.js';
 import { sqliteDialect } from './dialects/sqlite.js';
@@ -16,6 +17,12 @@ export interface Store {
   exclusive<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   /** Answers when the store is reachable (for `/readyz`). */
   ping(): Promise<void>;
+  /**
+   * Calls `listener` whenever this process changes what a credential check reads (see
+   * `watchCredentialWrites`): as such a statement starts and ends, and when its transaction ends.
+   * Returns the function that stops calling it.
+   */
+  onCredentialsChanged(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -32,9 +39,18 @@ const STARTUP_LOCK_KEY = 7_432_001;
  * ```
  */
 export function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Store {
+  const listeners = new Set<() => void>();
+  const watched = (dialect: KyselyDialect) =>
+    watchCredentialWrites(dialect, () => {
+      for (const listener of listeners) listener();
+    });
+  const onCredentialsChanged = (listener: () => void) => {
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  };
   if (config.databaseUrl) {
     const { dialect, pool } = postgresDialect(config.databaseUrl);
-    const db = new Kysely<Database>({ dialect });
+    const db = new Kysely<Database>({ dialect: watched(dialect) });
     registerPostgres(db, pool);
     return {
       db,
@@ -49,11 +65,12 @@ export function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Stor
           }
         }),
       ping: async () => void (await sql`select 1`.execute(db)),
+      onCredentialsChanged,
       close: () => db.destroy(),
     };
   }
   const { dialect, database, checkpointer } = sqliteDialect(config.dataDir);
-  const db = new Kysely<Database>({ dialect });
+  const db = new Kysely<Database>({ dialect: watched(dialect) });
   registerSqlite(db, database);
   return {
     db,
@@ -61,6 +78,7 @@ export function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Stor
     // SQLite serialises writers itself and Tessera never shares the file between processes.
     exclusive: (fn) => fn(db),
     ping: async () => void (await sql`select 1`.execute(db)),
+    onCredentialsChanged,
     close: async () => {
       // The checkpointer first: the last connection to close checkpoints and removes the WAL file.
       await checkpointer.stop();

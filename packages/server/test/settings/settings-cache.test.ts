@@ -122,16 +122,20 @@ describe('tenant settings cache, two replicas on one PostgreSQL database', { ski
     await eventually(() => lifetime(first.url, app), 1800);
   });
 
-  it('keeps refusing a disabled application on the other replica at once', async () => {
+  it('refuses an application disabled on one replica on the other, which had cached it', async () => {
     const app = await createApp(first.url, admin, 'cache-disable');
     assert.equal(await lifetime(second.url, app), 1800);
     const disabled = await call(first.url, 'PATCH', `/api/v1/apps/${app.id}`, { enabled: false }, admin);
     assert.equal(disabled.status, 200, JSON.stringify(disabled.body));
-    const res = await call(second.url, 'POST', '/api/v1/token', {
-      grantType: 'app_token',
-      AppId: app.name,
-      AppSecret: app.secret,
-    });
-    assert.equal(res.status, 401, JSON.stringify(res.body));
+    // The credential cache (credentials/credential-cache.ts) hears of it through PostgreSQL's NOTIFY.
+    const refused = async () =>
+      (
+        await call(second.url, 'POST', '/api/v1/token', {
+          grantType: 'app_token',
+          AppId: app.name,
+          AppSecret: app.secret,
+        })
+      ).status;
+    await eventually(refused, 401);
   });
 });

@@ -6,6 +6,7 @@ import { oauth } from './0003-oauth.js';
 import { clusterFeed } from './0004-cluster-feed.js';
 import { listIndexes } from './0005-list-indexes.js';
 import { idps } from './0006-idps.js';
+import { credentialNotify } from './0007-credential-notify.js';
 
 /**
  * The one migration set, in order. Each migration receives the dialect so that it can pick a column
@@ -21,6 +22,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0004-cluster-feed': clusterFeed(dialect),
         '0005-list-indexes': listIndexes(dialect),
         '0006-idps': idps(dialect),
+        '0007-credential-notify': credentialNotify(dialect),
       };
     },
   };

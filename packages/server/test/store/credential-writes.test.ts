@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { changesCredentials } from '../../src/store/credential-writes.js';
+import { migrate, openStore, type Store } from '../../src/store/store.js';
+import { forEachStore } from '../helpers/each-store.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/stores.js';
+
+describe('which statements change credentials', () => {
+  it('writes to applications (not last_login alone), secrets and throttle rows', () => {
+    for (const text of [
+      'update "applications" set "enabled" = $1 where "id" = $2',
+      'update "applications" set "last_login" = ?, "enabled" = ? where "id" = ?',
+      'insert into "credential_secrets" ("owner_id") values ($1)',
+      'delete from "credential_secrets" where "owner_id" = ?',
+      'insert into "auth_throttle" ("key") values (?) on conflict ("key") do update set "failures" = 1',
+      'INSERT OR REPLACE INTO auth_throttle (key) VALUES (?)',
+      'with gone as (delete from applications where id = $1 returning id) select count(*) from gone',
+      'truncate table credential_secrets',
+    ])
+      assert.equal(changesCredentials(text), true, text);
+    // (Text that merely quotes such a statement would match too: a needless reload, never a stale one.)
+    for (const text of [
+      'update "applications" set "last_login" = $1 where "id" in ($2, $3)',
+      'update applications set last_login = ? where id = ?',
+      'select * from "applications" where "name" = $1',
+      'update "applications_archive" set "enabled" = 0',
+    ])
+      assert.equal(changesCredentials(text), false, text);
+  });
+});
+
+forEachStore('the store tells of credential changes', (kind) => {
+  let database: TestDatabase;
+  let store: Store;
+  let calls = 0;
+  before(async () => {
+    database = await createTestDatabase(kind);
+    store = openStore({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    await migrate(store.db, store.dialect);
+    store.onCredentialsChanged(() => calls++);
+    const now = Date.now();
+    await store.db.insertInto('tenants').values({ id: 1, name: 'default', created_at: now }).execute();
+    await store.db
+      .insertInto('applications')
+      .values({
+        id: 'a1',
+        tenant_id: 1,
+        name: 'ci',
+        client_id: 'ci-client',
+        enabled: 1,
+        tokens_valid_after: 0,
+        created_by: 'test',
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+  });
+  after(async () => {
+    await store?.close();
+    await database?.drop();
+  });
+
+  it('on a change, not on a read or a last-login touch', async () => {
+    const before = calls;
+    await store.db.selectFrom('applications').selectAll().execute();
+    await store.db
+      .updateTable('applications')
+      .set({ last_login: Date.now() })
+      .where('id', '=', 'a1')
+      .execute();
+    assert.equal(calls, before);
+    await store.db.updateTable('applications').set({ enabled: 0 }).where('id', '=', 'a1').execute();
+    assert.ok(calls > before);
+  });
+
+  it('again when the transaction that made the change commits or rolls back', async () => {
+    for (const outcome of ['commit', 'rollback'] as const) {
+      let duringTransaction = 0;
+      await store.db
+        .transaction()
+        .execute(async (trx) => {
+          await sql`update applications set enabled = 1 where id = 'a1'`.execute(trx);
+          duringTransaction = calls;
+          if (outcome === 'rollback') throw new Error('roll back');
+        })
+        .catch((err: Error) => assert.equal(err.message, 'roll back'));
+      assert.ok(calls > duringTransaction, `a call after the ${outcome}`);
+    }
+    // A transaction that changed nothing of the sort says nothing.
+    const before = calls;
+    await store.db.transaction().execute(async (trx) => {
+      await trx.updateTable('applications').set({ last_login: 1 }).where('id', '=', 'a1').execute();
+    });
+    assert.equal(calls, before);
+  });
+});
