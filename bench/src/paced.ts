@@ -51,19 +51,16 @@ export async function measurePaced(
     '\r\n' +
     (body ?? '');
 
-  const conns: Conn[] = await Promise.all(
-    Array.from(
-      { length: options.connections },
-      () =>
-        new Promise<Conn>((resolve, reject) => {
-          const socket = connect(Number(target.port), target.hostname, () =>
-            resolve({ socket, buffer: Buffer.alloc(0), dueAt: 0, busy: false }),
-          );
-          socket.setNoDelay(true);
-          socket.once('error', reject);
-        }),
-    ),
+  const open = () =>
+    new Promise<Socket>((resolve, reject) => {
+      const socket = connect(Number(target.port), target.hostname, () => resolve(socket));
+      socket.setNoDelay(true);
+      socket.once('error', reject);
+    });
+  const conns: Conn[] = (await Promise.all(Array.from({ length: options.connections }, open))).map(
+    (socket) => ({ socket, buffer: Buffer.alloc(0), dueAt: 0, busy: false }),
   );
+  let finished = false;
   const dispatch = (conn: Conn) => {
     const due = queue.shift();
     if (due === undefined) return void (conn.busy = false);
@@ -71,9 +68,28 @@ export async function measurePaced(
     conn.dueAt = due;
     conn.socket.write(head(shape.next ? shape.next() : shape.body));
   };
-  for (const conn of conns) {
-    conn.socket.on('error', () => (errors += 1));
-    conn.socket.on('data', (chunk: Buffer) => {
+  const listen = (conn: Conn) => {
+    const socket = conn.socket;
+    socket.on('error', () => (errors += 1));
+    // A server closes keep-alive sockets that were idle for a while (node:http after 5 s), and at a
+    // low rate the last sockets of the list may sit idle that long: open another one in its place.
+    // A request that was on it is lost, and counted as an error.
+    socket.on('close', () => {
+      if (finished || conn.socket !== socket) return;
+      if (conn.busy) errors += 1;
+      conn.busy = true;
+      conn.buffer = Buffer.alloc(0);
+      open().then(
+        (next) => {
+          conn.socket = next;
+          listen(conn);
+          if (finished) next.destroy();
+          else dispatch(conn);
+        },
+        () => (errors += 1),
+      );
+    });
+    socket.on('data', (chunk: Buffer) => {
       conn.buffer = conn.buffer.length ? Buffer.concat([conn.buffer, chunk]) : chunk;
       const headerEnd = conn.buffer.indexOf('\r\n\r\n');
       if (headerEnd < 0) return;
@@ -90,7 +106,8 @@ export async function measurePaced(
       conn.buffer = conn.buffer.subarray(headerEnd + 4 + length);
       dispatch(conn);
     });
-  }
+  };
+  conns.forEach(listen);
 
   const start = performance.now();
   const end = start + options.durationSec * 1000;
@@ -117,6 +134,7 @@ export async function measurePaced(
     }, 1);
   });
   const wall = (performance.now() - start) / 1000;
+  finished = true;
   for (const conn of conns) conn.socket.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
