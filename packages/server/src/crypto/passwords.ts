@@ -1,5 +1,6 @@
 import argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
+import { longThreadPoolJob } from './thread-pool.js';
 
 /** OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane. */
 export const ARGON2_OPTIONS = {
@@ -19,7 +20,7 @@ export const ARGON2_OPTIONS = {
  * ```
  */
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, ARGON2_OPTIONS);
+  return longThreadPoolJob(() => argon2.hash(password, ARGON2_OPTIONS));
 }
 
 // A real hash of a random password, so an unknown user costs the same time as a known one.
@@ -32,11 +33,12 @@ let decoy: Promise<string> | undefined;
 export async function verifyPassword(stored: string | undefined, password: string): Promise<boolean> {
   if (stored === undefined) {
     decoy ??= hashPassword(randomBytes(16).toString('hex'));
-    await argon2.verify(await decoy, password).catch(() => false);
+    const hash = await decoy;
+    await longThreadPoolJob(() => argon2.verify(hash, password)).catch(() => false);
     return false;
   }
   try {
-    return await argon2.verify(stored, password);
+    return await longThreadPoolJob(() => argon2.verify(stored, password));
   } catch {
     return false;
   }

@@ -1,5 +1,6 @@
 import { sign, type KeyObject } from 'node:crypto';
 import type { SigningAlgorithm } from '../config/config.js';
+import { threadPoolHeld } from '../crypto/thread-pool.js';
 
 /** How node:crypto signs for each algorithm Tessera issues with (RFC 7518 §3, RFC 8037). */
 const SIGN_OPTIONS: Record<SigningAlgorithm, { hash: string | null; dsaEncoding?: 'ieee-p1363' }> = {
@@ -19,6 +20,8 @@ const SIGN_OPTIONS: Record<SigningAlgorithm, { hash: string | null; dsaEncoding?
  * `crypto.sign`: an ES256 signature is 40–50 µs of CPU, a fifth of a token request's time on the
  * event loop; given a callback, node:crypto computes it on the thread pool, so it runs on another
  * core while the event loop serves other requests (12 µs of event-loop time per signature here).
+ * While argon2id hashes hold the pool (`crypto/thread-pool.ts`) it signs on the event loop, rather
+ * than wait behind them.
  * The bytes are the same kind jose produces: base64url header and payload, signature over
  * `header.payload`, ECDSA as raw r‖s. Tests verify every algorithm with jose's `compactVerify`.
  *
@@ -27,22 +30,22 @@ const SIGN_OPTIONS: Record<SigningAlgorithm, { hash: string | null; dsaEncoding?
  * const jwt = await compactSign({ alg: 'ES256', keyObject }, { alg: 'ES256', kid, typ: 'at+jwt' }, JSON.stringify(claims))
  * ```
  */
-export function compactSign(
+export async function compactSign(
   key: { alg: SigningAlgorithm; keyObject: KeyObject },
   header: { alg: SigningAlgorithm; kid: string; typ: string },
   payload: string,
 ): Promise<string> {
-  if (header.alg !== key.alg) {
-    return Promise.reject(new Error(`header alg ${header.alg} does not match key alg ${key.alg}`));
-  }
+  if (header.alg !== key.alg) throw new Error(`header alg ${header.alg} does not match key alg ${key.alg}`);
   const { hash, dsaEncoding } = SIGN_OPTIONS[key.alg];
   const input = `${base64url(JSON.stringify(header))}.${base64url(payload)}`;
-  return new Promise((resolve, reject) => {
-    sign(hash, Buffer.from(input, 'latin1'), { key: key.keyObject, dsaEncoding }, (error, signature) => {
-      if (error) reject(error);
-      else resolve(`${input}.${signature.toString('base64url')}`);
-    });
-  });
+  const data = Buffer.from(input, 'latin1');
+  const options = { key: key.keyObject, dsaEncoding };
+  const signature = threadPoolHeld()
+    ? sign(hash, data, options)
+    : await new Promise<Buffer>((resolve, reject) =>
+        sign(hash, data, options, (error, signed) => (error ? reject(error) : resolve(signed))),
+      );
+  return `${input}.${signature.toString('base64url')}`;
 }
 
 function base64url(text: string): string {

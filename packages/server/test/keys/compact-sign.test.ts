@@ -3,6 +3,7 @@ import { KeyObject } from 'node:crypto';
 import { test } from 'node:test';
 import { compactVerify, decodeProtectedHeader, generateKeyPair } from 'jose';
 import type { SigningAlgorithm } from '../../src/config/config.js';
+import { longThreadPoolJob } from '../../src/crypto/thread-pool.js';
 import { compactSign } from '../../src/keys/compact-sign.js';
 
 const ALGORITHMS: SigningAlgorithm[] = ['ES256', 'RS256', 'EdDSA'];
@@ -36,4 +37,24 @@ test('compact JWS: a header naming another algorithm than the key is refused', a
       ),
     /does not match/,
   );
+});
+
+test('compact JWS signed on the event loop while long jobs hold the thread pool verifies too', async () => {
+  let release = () => {};
+  const held = longThreadPoolJob(() => new Promise<void>((resolve) => (release = resolve)));
+  try {
+    for (const alg of ALGORITHMS) {
+      const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+      const jws = await compactSign(
+        { alg, keyObject: KeyObject.from(privateKey) },
+        { alg, kid: 'k', typ: 'JWT' },
+        '{"a":1}',
+      );
+      const { payload } = await compactVerify(jws, publicKey, { algorithms: [alg] });
+      assert.equal(new TextDecoder().decode(payload), '{"a":1}');
+    }
+  } finally {
+    release();
+    await held;
+  }
 });
