@@ -1,41 +1,22 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { adminToken, call } from '../helpers/api.js';
 import { openDirect } from '../helpers/direct-store.js';
 import { forEachStore } from '../helpers/each-store.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
-import { postgresUnavailable, storeKinds } from '../helpers/stores.js';
+import { createApp, describeReplicas, eventually, type CreatedApp } from '../helpers/replicas.js';
 
 // The application grant's credential lookups are kept in process (credentials/credential-cache.ts).
 // Every change must apply to the very next grant on the replica that made it, and on another replica
 // as soon as PostgreSQL delivers the trigger's NOTIFY; a secret's expiry applies without any write.
 
-interface App {
-  id: string;
-  name: string;
-  secret: string;
-}
-
 const grant = (url: string, name: string, secret: string) =>
   call(url, 'POST', '/api/v1/token', { grantType: 'app_token', AppId: name, AppSecret: secret });
 
-async function createApp(url: string, admin: string, name: string): Promise<App> {
-  const res = await call(url, 'POST', '/api/v1/apps', { name, roles: ['viewer'] }, admin);
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return res.body as App;
-}
-
-/** Polls until a grant answers `status`; generous, the machine is shared. */
-async function eventuallyStatus(url: string, app: App, secret: string, status: number): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  let got = (await grant(url, app.name, secret)).status;
-  while (got !== status && Date.now() < deadline) {
-    await sleep(20);
-    got = (await grant(url, app.name, secret)).status;
-  }
-  assert.equal(got, status);
-}
+/** The status of an app_token grant, for {@link eventually}. */
+const grantStatus = (url: string, app: CreatedApp, secret: string) => async () =>
+  (await grant(url, app.name, secret)).status;
 
 forEachStore('credential cache, one replica', (kind) => {
   let server: ServerProcess;
@@ -100,35 +81,20 @@ forEachStore('credential cache, one replica', (kind) => {
   });
 });
 
-const pgSkip = storeKinds().includes('postgres')
-  ? await postgresUnavailable()
-  : 'TEST_STORES excludes postgres';
-
-describe('credential cache, two replicas on one PostgreSQL database', { skip: pgSkip }, () => {
-  let first: ServerProcess;
-  let second: ServerProcess;
-  let admin: string;
-  before(async () => {
-    first = await startServerProcess('postgres');
-    second = await startServerProcess('postgres', {}, { shareDatabaseOf: first });
-    admin = await adminToken(first.url);
-  });
-  after(async () => {
-    await second?.dispose();
-    await first?.dispose();
-  });
-
+describeReplicas('credential cache', (replicas) => {
   it('a secret regenerated on one replica replaces the one the other had cached', async () => {
+    const { first, second, admin } = replicas();
     const app = await createApp(first.url, admin, 'replica-secret');
     assert.equal((await grant(second.url, app.name, app.secret)).status, 200);
     const rotated = await call(first.url, 'POST', `/api/v1/apps/${app.id}/secret`, undefined, admin);
     assert.equal(rotated.status, 200, JSON.stringify(rotated.body));
     assert.equal((await grant(first.url, app.name, app.secret)).status, 401);
-    await eventuallyStatus(second.url, app, app.secret, 401);
-    await eventuallyStatus(second.url, app, rotated.body.secret as string, 200);
+    await eventually(grantStatus(second.url, app, app.secret), 401);
+    await eventually(grantStatus(second.url, app, rotated.body.secret as string), 200);
   });
 
   it("a change made outside Tessera (an operator's SQL) reaches every replica through the trigger", async () => {
+    const { first, second, admin } = replicas();
     const app = await createApp(first.url, admin, 'replica-sql');
     assert.equal((await grant(first.url, app.name, app.secret)).status, 200);
     assert.equal((await grant(second.url, app.name, app.secret)).status, 200);
@@ -138,7 +104,7 @@ describe('credential cache, two replicas on one PostgreSQL database', { skip: pg
     } finally {
       await store.close();
     }
-    await eventuallyStatus(first.url, app, app.secret, 401);
-    await eventuallyStatus(second.url, app, app.secret, 401);
+    await eventually(grantStatus(first.url, app, app.secret), 401);
+    await eventually(grantStatus(second.url, app, app.secret), 401);
   });
 });

@@ -1,28 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { adminToken, call } from '../helpers/api.js';
 import { forEachStore } from '../helpers/each-store.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
-import { postgresUnavailable, storeKinds } from '../helpers/stores.js';
+import { createApp, describeReplicas, eventually, type CreatedApp } from '../helpers/replicas.js';
 
 // The token endpoint reads tenant settings from an in-process cache (settings/settings-cache.ts).
 // A change must apply at once on the replica that made it, and on every other replica as soon as
 // PostgreSQL delivers its NOTIFY.
 
-interface App {
-  id: string;
-  name: string;
-  secret: string;
-}
-
-async function createApp(url: string, admin: string, name: string): Promise<App> {
-  const res = await call(url, 'POST', '/api/v1/apps', { name, roles: ['viewer'] }, admin);
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return res.body as App;
-}
-
 /** The `expiresIn` of an app_token grant: the tenant's access-token lifetime as the server sees it. */
-async function lifetime(url: string, app: App): Promise<number> {
+async function lifetime(url: string, app: CreatedApp): Promise<number> {
   const res = await call<{ expiresIn: number }>(url, 'POST', '/api/v1/token', {
     grantType: 'app_token',
     AppId: app.name,
@@ -79,36 +67,9 @@ forEachStore('tenant settings cache, one replica', (kind) => {
   });
 });
 
-const pgSkip = storeKinds().includes('postgres')
-  ? await postgresUnavailable()
-  : 'TEST_STORES excludes postgres';
-
-describe('tenant settings cache, two replicas on one PostgreSQL database', { skip: pgSkip }, () => {
-  let first: ServerProcess;
-  let second: ServerProcess;
-  let admin: string;
-  before(async () => {
-    first = await startServerProcess('postgres');
-    second = await startServerProcess('postgres', {}, { shareDatabaseOf: first });
-    admin = await adminToken(first.url);
-  });
-  after(async () => {
-    await second?.dispose();
-    await first?.dispose();
-  });
-
-  /** Polls `read` until it answers `want`; the bound is generous because the machine is shared. */
-  async function eventually(read: () => Promise<number>, want: number): Promise<void> {
-    const deadline = Date.now() + 15_000;
-    let got = await read();
-    while (got !== want && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      got = await read();
-    }
-    assert.equal(got, want);
-  }
-
+describeReplicas('tenant settings cache', (replicas) => {
   it('a change made on one replica reaches the other replica, which had cached the old value', async () => {
+    const { first, second, admin } = replicas();
     const app = await createApp(first.url, admin, 'cache-replicas');
     assert.equal(await lifetime(second.url, app), 3600);
     assert.equal(await lifetime(second.url, app), 3600);
@@ -123,6 +84,7 @@ describe('tenant settings cache, two replicas on one PostgreSQL database', { ski
   });
 
   it('refuses an application disabled on one replica on the other, which had cached it', async () => {
+    const { first, second, admin } = replicas();
     const app = await createApp(first.url, admin, 'cache-disable');
     assert.equal(await lifetime(second.url, app), 1800);
     const disabled = await call(first.url, 'PATCH', `/api/v1/apps/${app.id}`, { enabled: false }, admin);
