@@ -1,7 +1,8 @@
 // The physical limit: bare node:http that parses the same JSON body as POST /api/v1/token and signs
 // the same access token (ES256, same header, same claims, same Python-safe payload) with jose — and
 // does nothing else: no framework, no store, no secret check, no audit.
-// LIMIT_SIGNER=node signs with node:crypto instead (Tessera's own signer, keys/compact-sign.ts): the
+// LIMIT_SIGNER=node signs with Tessera's own function instead (keys/compact-sign.ts: node:crypto on
+// libuv's thread pool): the
 // issue defines the limit with jose, and Tessera signs faster than jose does, so the harness reports
 // the ratio against both.
 import { KeyObject } from 'node:crypto';
