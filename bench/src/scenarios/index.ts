@@ -12,19 +12,19 @@ import { v2TokenScenario } from './v2-token.js';
 
 /**
  * Every scenario of a run, in order. Scenarios sharing a target run back to back on one instance.
- * The secondary scenarios run on the baseline target (first store, first application count).
+ * The secondary scenarios run on the primary target (first store, first application count).
  */
 export function allScenarios(options: BenchOptions): Scenario[] {
-  const baseline = `tessera/${options.stores[0] ?? 'sqlite'}/${options.appCounts[0] ?? 10}`;
+  const primary = `tessera/${options.stores[0] ?? 'sqlite'}/${options.appCounts[0] ?? 10}`;
   return [
     limitScenario,
     limitNodeScenario,
     peerScenario,
     ...appTokenScenarios(options),
-    v2TokenScenario(baseline),
-    introspectionScenario(baseline),
-    adminGetScenario(baseline),
-    passwordScenario(baseline),
+    v2TokenScenario(primary),
+    introspectionScenario(primary),
+    adminGetScenario(primary),
+    passwordScenario(primary),
     argon2BareScenario,
     ...guardScenarios(options),
   ];
