@@ -15,7 +15,7 @@ export interface BenchOptions {
   roundSec: number;
   /** Concurrent connections the load generator keeps open for throughput runs. */
   connections: number;
-  /** Application counts to seed; the first is the baseline. */
+  /** Application counts to seed; the first is the one the other counts are compared with. */
   appCounts: number[];
   /** Store kinds to run the Tessera scenarios on. */
   stores: Array<'sqlite' | 'postgres'>;
