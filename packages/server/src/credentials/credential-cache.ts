@@ -18,8 +18,8 @@ const caches = new WeakMap<Kysely<Database>, NotifiedCache<string, LockAndAppRow
  * Keeps the application grant's credential lookups in process: the application, its secrets (with
  * their expiry, checked at each use) and the throttle's locks, so that a grant reads nothing from
  * the store and writes only its audit event. Correctness rests on invalidation (a
- * {@link NotifiedCache}): the store tells of every change this process makes to those tables, as
- * the statement runs and when its transaction ends (`store/credential-writes.ts`); on PostgreSQL,
+ * {@link NotifiedCache}): the store tells of every change this process makes to those tables once
+ * the statement, or its transaction, has ended (`store/credential-writes.ts`); on PostgreSQL,
  * triggers announce every committed change on `tessera_credentials` to every replica (migration
  * 0007), and while that listener is down nothing is cached. Any change forgets every entry:
  * changes are rare (an administrator's action, a wrong secret), grants are not.

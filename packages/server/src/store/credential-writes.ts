@@ -24,11 +24,11 @@ export function changesCredentials(sqlText: string): boolean {
 }
 
 /**
- * Wraps a Kysely dialect so that `changed` is called whenever this process changes credentials:
- * when such a statement starts, when it ends, and — when it ran inside a transaction — when that
- * transaction commits or rolls back. The last call is the one a cache needs: a lookup on another
- * connection that read the old rows while the transaction was open may have cached them, and they
- * are stale from the commit on. Other processes announce their changes through the database
+ * Wraps a Kysely dialect so that `changed` is called whenever this process has changed credentials:
+ * when such a statement ends, or — when it ran inside a transaction — when that transaction commits
+ * or rolls back, not before: until then a lookup on another connection still reads the old rows,
+ * rightly, and may cache them. A lookup that was running when the call came is not kept by the
+ * cache (`store/notified-cache.ts`), so one call after the change is enough. Other processes announce their changes through the database
  * (PostgreSQL triggers, migration 0007); this is what makes a change apply at once in the process
  * that made it, before any notification could arrive.
  *
@@ -58,12 +58,11 @@ function watchingDriver(driver: Driver, changed: () => void): Driver {
     const execute = connection.executeQuery.bind(connection);
     connection.executeQuery = async <R>(query: CompiledQuery) => {
       if (!changesCredentials(query.sql)) return execute<R>(query);
-      changed();
       try {
         return await execute<R>(query);
       } finally {
-        changed();
         if (inTransaction.has(connection)) wroteInTransaction.add(connection);
+        else changed();
       }
     };
     return connection;

@@ -18,8 +18,8 @@ export interface Store {
   /** Answers when the store is reachable (for `/readyz`). */
   ping(): Promise<void>;
   /**
-   * Calls `listener` whenever this process changes what a credential check reads (see
-   * `watchCredentialWrites`): as such a statement starts and ends, and when its transaction ends.
+   * Calls `listener` whenever this process has changed what a credential check reads (see
+   * `watchCredentialWrites`): when such a statement ends, or when the transaction it ran in ends.
    * Returns the function that stops calling it.
    */
   onCredentialsChanged(listener: () => void): () => void;
