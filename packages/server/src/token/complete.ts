@@ -33,24 +33,24 @@ export async function completeGrant(
     });
     return undefined;
   }
-  const tokens = await issueTokens(
+  // Answers only once the audit event and the last-login update have committed (group commit:
+  // grants arriving together share one transaction; see token/grant-journal.ts).
+  return issueTokens(
     ctx,
     outcome.subject,
     outcome.tokenOptions ?? { clientId: outcome.subject.clientId, scope: [], issuer: ctx.issuer() },
+    (jti) =>
+      grantJournal(ctx.store.db).record(
+        {
+          tenantId,
+          actor: { type: outcome.subject.type, id: outcome.subject.id, name: outcome.subjectName },
+          action: 'token.grant',
+          resource: { type: 'token', id: jti, name: grantType },
+          result: 'success',
+          sourceIp,
+        },
+        outcome.touch,
+        outcome.lastLogin,
+      ),
   );
-  // Answers only once the audit event and the last-login update have committed (group commit:
-  // grants arriving together share one transaction; see token/grant-journal.ts).
-  await grantJournal(ctx.store.db).record(
-    {
-      tenantId,
-      actor: { type: outcome.subject.type, id: outcome.subject.id, name: outcome.subjectName },
-      action: 'token.grant',
-      resource: { type: 'token', id: tokens.jti, name: grantType },
-      result: 'success',
-      sourceIp,
-    },
-    outcome.touch,
-    outcome.lastLogin,
-  );
-  return tokens;
 }

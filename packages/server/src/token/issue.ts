@@ -2,7 +2,7 @@ import type { Context } from '../context.js';
 import { TesseraError } from '../errors/registry.js';
 import { oauthPolicy } from '../oauth/policy.js';
 import { mintIdToken } from './id-token.js';
-import { mintAccessToken, type TokenSubject } from './mint.js';
+import { mintAccessToken, newTokenId, type TokenSubject } from './mint.js';
 import { storeRefreshToken } from './refresh-tokens.js';
 
 /** How a grant wants its tokens: the OAuth/OIDC parts beyond the access token. */
@@ -33,73 +33,99 @@ export interface IssuedTokens {
  * `offline_access`, or always when rotating). Rotation and the new refresh token commit together;
  * losing a race to rotate the same token is an invalid grant.
  *
+ * `audit(jti)` records the grant. It runs once nothing can refuse the grant any more (after the
+ * refresh token's transaction) and **while the tokens are being signed**: a signature waits on
+ * libuv's thread pool and the audit on the grant journal's next commit, and one after the other
+ * they added up on every request. Answered only when both are done; if the audit fails, no token
+ * is returned.
+ *
  * @example
  * ```ts
- * const tokens = await issueTokens(ctx, subject, { clientId: 'runai', scope: ['openid'], issuer })
+ * const tokens = await issueTokens(ctx, subject, { clientId: 'runai', scope: ['openid'], issuer }, recordGrant)
  * ```
  */
 export async function issueTokens(
   ctx: Context,
   subject: TokenSubject,
   options: TokenOptions,
+  audit: (jti: string) => Promise<void>,
 ): Promise<IssuedTokens> {
   const now = Date.now();
   const authTime = options.authTime ?? now;
   const forClient = { ...subject, clientId: options.clientId };
   const policy = await oauthPolicy(ctx, subject.tenantId);
-  const minted = await mintAccessToken(
-    ctx.keys,
-    { issuer: ctx.issuer(), audience: ctx.config.tokenAudience, ttlSec: policy.accessTokenTtlSec, now },
-    forClient,
-  );
+  const isUser = subject.type === 'user';
+  const refreshToken =
+    options.rotateFrom || (isUser && options.scope.includes('offline_access'))
+      ? await storeRefreshTokenFor(ctx, subject, options, policy.refreshTokenTtlSec, authTime, now)
+      : undefined;
+  const jti = newTokenId(now);
+  const [minted, idToken] = await Promise.all([
+    mintAccessToken(
+      ctx.keys,
+      { issuer: ctx.issuer(), audience: ctx.config.tokenAudience, ttlSec: policy.accessTokenTtlSec, now, jti },
+      forClient,
+    ),
+    isUser && options.scope.includes('openid')
+      ? mintIdToken(ctx.keys, forClient, {
+          issuer: options.issuer,
+          clientId: options.clientId,
+          ttlSec: policy.accessTokenTtlSec,
+          authTime,
+          nonce: options.nonce,
+          now,
+        })
+      : undefined,
+    audit(jti),
+  ]);
   const tokens: IssuedTokens = {
     accessToken: minted.token,
-    jti: minted.jti,
+    jti,
     expiresIn: minted.expiresIn,
     scope: options.scope,
   };
-  const isUser = subject.type === 'user';
-  if (isUser && options.scope.includes('openid')) {
-    tokens.idToken = await mintIdToken(ctx.keys, forClient, {
-      issuer: options.issuer,
-      clientId: options.clientId,
-      ttlSec: policy.accessTokenTtlSec,
-      authTime,
-      nonce: options.nonce,
-      now,
-    });
-  }
-  if (options.rotateFrom || (isUser && options.scope.includes('offline_access'))) {
-    tokens.refreshToken = await ctx.store.db.transaction().execute(async (trx) => {
-      if (options.rotateFrom) {
-        const rotated = await trx
-          .updateTable('oauth_refresh_tokens')
-          .set({ used_at: now })
-          .where('id', '=', options.rotateFrom.id)
-          .where('used_at', 'is', null)
-          .where('revoked_at', 'is', null)
-          .executeTakeFirst();
-        if (Number(rotated.numUpdatedRows) !== 1) {
-          throw new TesseraError('INVALID_CREDENTIALS', 'refresh token already used');
-        }
-      }
-      return storeRefreshToken(
-        trx,
-        ctx.master.pepper,
-        {
-          tenantId: subject.tenantId,
-          clientId: options.clientId,
-          subjectType: subject.type,
-          subjectId: subject.id,
-          scope: options.scope,
-          issuer: options.issuer,
-          authTime,
-          familyId: options.rotateFrom?.familyId,
-          ttlSec: policy.refreshTokenTtlSec,
-        },
-        now,
-      );
-    });
-  }
+  if (idToken !== undefined) tokens.idToken = idToken;
+  if (refreshToken !== undefined) tokens.refreshToken = refreshToken;
   return tokens;
+}
+
+/** Stores a new refresh token, marking `options.rotateFrom` used in the same transaction. */
+function storeRefreshTokenFor(
+  ctx: Context,
+  subject: TokenSubject,
+  options: TokenOptions,
+  ttlSec: number,
+  authTime: number,
+  now: number,
+): Promise<string> {
+  return ctx.store.db.transaction().execute(async (trx) => {
+    if (options.rotateFrom) {
+      const rotated = await trx
+        .updateTable('oauth_refresh_tokens')
+        .set({ used_at: now })
+        .where('id', '=', options.rotateFrom.id)
+        .where('used_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(rotated.numUpdatedRows) !== 1) {
+        throw new TesseraError('INVALID_CREDENTIALS', 'refresh token already used');
+      }
+    }
+    return storeRefreshToken(
+      trx,
+      ctx.master.pepper,
+      {
+        tenantId: subject.tenantId,
+        clientId: options.clientId,
+        subjectType: subject.type,
+        subjectId: subject.id,
+        scope: options.scope,
+        issuer: options.issuer,
+        authTime,
+        familyId: options.rotateFrom?.familyId,
+        ttlSec,
+      },
+      now,
+    );
+  });
 }

@@ -25,8 +25,21 @@ export interface MintedToken {
 }
 
 /**
- * Signs an access token (RFC 9068 `at+jwt`) with the active key. The `jti` is a UUIDv7 so that
- * revocation can compare issue times at millisecond precision (see `issuedAtMs` in the guard).
+ * A new access token id: a UUIDv7 so that revocation can compare issue times at millisecond
+ * precision (see `issuedAtMs` in the guard).
+ *
+ * @example
+ * ```ts
+ * const jti = newTokenId(Date.now())
+ * ```
+ */
+export function newTokenId(nowMs: number): string {
+  return uuidv7({ msecs: nowMs, random: pooledRandomBytes(16) });
+}
+
+/**
+ * Signs an access token (RFC 9068 `at+jwt`) with the active key. `jti` is {@link newTokenId}'s
+ * unless the caller made it first (to audit the token while it is being signed).
  *
  * @example
  * ```ts
@@ -35,12 +48,12 @@ export interface MintedToken {
  */
 export async function mintAccessToken(
   ring: KeyRing,
-  options: { issuer: string; audience: string; ttlSec: number; now?: number },
+  options: { issuer: string; audience: string; ttlSec: number; now?: number; jti?: string },
   subject: TokenSubject,
 ): Promise<MintedToken> {
   const nowMs = options.now ?? Date.now();
   const iat = Math.floor(nowMs / 1000);
-  const jti = uuidv7({ msecs: nowMs, random: pooledRandomBytes(16) });
+  const jti = options.jti ?? newTokenId(nowMs);
   const claims: Record<string, unknown> = {
     iss: options.issuer,
     sub: subject.id,

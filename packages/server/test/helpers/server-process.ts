@@ -17,14 +17,18 @@ export interface ServerProcess {
   /** Stops and starts the process again on the same database and data dir. */
   restart(): Promise<void>;
   stop(): Promise<void>;
-  /** Stops the process and drops its database; fails if the server ever answered with a 5xx. */
+  /**
+   * Stops the process and drops its database; fails if the server answered with a 5xx other than
+   * the `expectedServerErrors` it was started with.
+   */
   dispose(): Promise<void>;
 }
 
 /**
  * Starts `packages/server/src/main.ts` in a child process with PORT=0 on a fresh database of `kind`
  * and waits until it logs its URL. Real process, real socket. With `shareDatabaseOf`, it is another
- * replica on that server's database and data dir instead (dispose the replica first).
+ * replica on that server's database and data dir instead (dispose the replica first). A test that
+ * makes the server fail on purpose says how many 5xx answers it expects (`expectedServerErrors`).
  *
  * @example
  * ```ts
@@ -35,7 +39,7 @@ export interface ServerProcess {
 export async function startServerProcess(
   kind: StoreKind,
   env: Record<string, string> = {},
-  options: { shareDatabaseOf?: ServerProcess } = {},
+  options: { shareDatabaseOf?: ServerProcess; expectedServerErrors?: number } = {},
 ): Promise<ServerProcess> {
   // A second replica serves the first one's database (PostgreSQL); the first one drops it.
   const shared = options.shareDatabaseOf?.db;
@@ -111,8 +115,10 @@ export async function startServerProcess(
       await stop();
       if (!shared) await db.drop();
       const fiveHundreds = output.split('\n').filter((line) => /"statusCode":5\d\d/.test(line));
-      if (fiveHundreds.length > 0)
-        throw new Error(`the server answered with a 5xx:\n${fiveHundreds.join('\n')}`);
+      if (fiveHundreds.length !== (options.expectedServerErrors ?? 0))
+        throw new Error(
+          `the server answered with ${fiveHundreds.length} 5xx, expected ${options.expectedServerErrors ?? 0}:\n${fiveHundreds.join('\n')}`,
+        );
     },
   };
 }
