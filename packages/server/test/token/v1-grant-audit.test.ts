@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { adminToken, call } from '../helpers/api.js';
 import { openDirect } from '../helpers/direct-store.js';
 import { forEachStore } from '../helpers/each-store.js';
+import { createApp } from '../helpers/replicas.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 
 // A granted token's audit event and the application's last login commit together (one transaction
@@ -80,15 +81,7 @@ forEachStore('v1 token grant without its audit event', (kind) => {
   after(async () => server?.dispose());
 
   it('answers no token when the grant cannot be audited', async () => {
-    const created = await call(
-      server.url,
-      'POST',
-      '/api/v1/apps',
-      { name: 'unaudited' },
-      await adminToken(server.url),
-    );
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    const app = created.body;
+    const app = await createApp(server.url, await adminToken(server.url), 'unaudited');
     const store = openDirect(server.db);
     const refuse =
       kind === 'sqlite'
