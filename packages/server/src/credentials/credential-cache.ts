@@ -7,9 +7,9 @@ import { lookupLocksAndApp, type AppLookup, type LockAndAppRow } from './app-loo
 
 /**
  * Lookups kept at most (the oldest goes first). One per (tenant, application, client address):
- * ~600 bytes of heap each (measured: the row ~410 once compacted, below; the key ~190), ~60 MB when full,
- * and about twice that in RSS with V8's headroom (bench/README.md); with more applications than
- * this in use, the rest are read from the store as before.
+ * ~600 bytes of heap each (measured: the row ~410 once compacted, below; the key ~190), ~60 MB
+ * when full, and about twice that in RSS with V8's headroom (bench/README.md); with more
+ * applications than this in use, the rest are read from the store as before.
  */
 const MAX_ENTRIES = 100_000;
 
