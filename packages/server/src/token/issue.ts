@@ -63,7 +63,13 @@ export async function issueTokens(
   const [minted, idToken] = await Promise.all([
     mintAccessToken(
       ctx.keys,
-      { issuer: ctx.issuer(), audience: ctx.config.tokenAudience, ttlSec: policy.accessTokenTtlSec, now, jti },
+      {
+        issuer: ctx.issuer(),
+        audience: ctx.config.tokenAudience,
+        ttlSec: policy.accessTokenTtlSec,
+        now,
+        jti,
+      },
       forClient,
     ),
     isUser && options.scope.includes('openid')
