@@ -2,13 +2,13 @@ import pino from 'pino';
 import { bootstrap } from './bootstrap/bootstrap.js';
 import type { Config } from './config/config.js';
 import type { Context } from './context.js';
+import { startCredentialCache } from './credentials/credential-cache.js';
 import { loadMasterKey } from './crypto/master-key.js';
 import { REDACT, buildServer } from './http/server.js';
 import { ensureSigningKey, openKeyRing } from './keys/key-ring.js';
 import { startKeyRotation } from './keys/rotation.js';
 import { startHousekeeping } from './oauth/housekeeping.js';
 import { startSettingsCache } from './settings/settings-cache.js';
-import { startCredentialCache } from './credentials/credential-cache.js';
 import { migrate, openStore } from './store/store.js';
 
 /**

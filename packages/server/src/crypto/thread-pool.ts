@@ -22,7 +22,8 @@ export async function longThreadPoolJob<T>(job: () => Promise<T>): Promise<T> {
 /**
  * Whether long jobs hold libuv's thread pool. A short task queued there then waits behind them (a
  * token signature of 40 µs behind argon2id hashes of 60 ms each: the password grant fell from
- * 0.98–1.00 to 0.85–0.93 of the bare argon2id rate), so callers do short work on the event loop meanwhile.
+ * 0.98–1.00 to 0.85–0.93 of the bare argon2id rate), so callers do short work on the event loop
+ * meanwhile.
  *
  * @example
  * ```ts
