@@ -3,6 +3,7 @@ import { bootstrap } from './bootstrap/bootstrap.js';
 import type { Config } from './config/config.js';
 import type { Context } from './context.js';
 import { startCredentialCache } from './credentials/credential-cache.js';
+import { cpuBudget, signsOnThreadPool } from './crypto/cpu-budget.js';
 import { loadMasterKey } from './crypto/master-key.js';
 import { REDACT, buildServer } from './http/server.js';
 import { ensureSigningKey, openKeyRing } from './keys/key-ring.js';
@@ -32,11 +33,14 @@ export async function start(config: Config): Promise<{ url: string; stop: () => 
   });
   const settingsCache = startSettingsCache(store.db, config.databaseUrl, log);
   const credentialCache = startCredentialCache(store, config.databaseUrl, log);
+  const cpus = cpuBudget();
+  const signOnThreadPool = signsOnThreadPool(config.signOnThreadPool, cpus);
   const keys = await openKeyRing({
     db: store.db,
     master,
     algorithm: config.signingAlgorithm,
     keepRetiredMs: (config.accessTokenTtlSec + 300) * 1000,
+    signOnThreadPool,
   });
   let issuer = config.publicUrl ?? '';
   const ctx: Context = { config, store, master, keys, issuer: () => issuer, log };
@@ -46,7 +50,10 @@ export async function start(config: Config): Promise<{ url: string; stop: () => 
   issuer ||= address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '[::1]');
   const stopRotation = startKeyRotation(ctx);
   const stopHousekeeping = startHousekeeping(ctx);
-  log.info({ url: issuer, store: store.dialect }, 'tessera listening');
+  log.info(
+    { url: issuer, store: store.dialect, cpus, signing: signOnThreadPool ? 'thread pool' : 'event loop' },
+    'tessera listening',
+  );
 
   if (result.createdAdmin?.generatedPassword) {
     // Deliberately not a log line: shown once on the terminal, never shipped to log storage.

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import type { SigningPlacement } from '../crypto/cpu-budget.js';
 import {
   addressList,
   ConfigError,
@@ -29,6 +30,7 @@ export interface Config {
   readonly adminPassword: string | undefined;
   readonly masterKey: string | undefined;
   readonly signingAlgorithm: SigningAlgorithm;
+  readonly signOnThreadPool: SigningPlacement;
   readonly accessTokenTtlSec: number;
   readonly tokenAudience: string;
   readonly bodyLimitBytes: number;
@@ -115,6 +117,13 @@ export const SETTINGS: Specs = {
     description: 'Algorithm of new signing keys: `ES256`, `RS256` (kube-apiserver default) or `EdDSA`.',
     defaultText: 'ES256',
     parse: oneOf<SigningAlgorithm>('TESSERA_SIGNING_ALG', 'ES256', ['ES256', 'RS256', 'EdDSA']),
+  },
+  signOnThreadPool: {
+    key: 'TESSERA_SIGN_ON_THREAD_POOL',
+    description:
+      "Where token signatures are computed: `always` on libuv's thread pool (another core, off the event loop), `never` on the event loop, `auto`: on the pool when the process may use 2 CPUs or more (its CPU affinity and cgroup CPU quota), else on the event loop. The choice is logged at start.",
+    defaultText: 'auto',
+    parse: oneOf<SigningPlacement>('TESSERA_SIGN_ON_THREAD_POOL', 'auto', ['auto', 'always', 'never']),
   },
   accessTokenTtlSec: {
     key: 'TESSERA_ACCESS_TOKEN_TTL',

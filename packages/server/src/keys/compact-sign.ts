@@ -20,8 +20,9 @@ const SIGN_OPTIONS: Record<SigningAlgorithm, { hash: string | null; dsaEncoding?
  * `crypto.sign`: an ES256 signature is 40–50 µs of CPU, a fifth of a token request's time on the
  * event loop; given a callback, node:crypto computes it on the thread pool, so it runs on another
  * core while the event loop serves other requests (12 µs of event-loop time per signature here).
- * While argon2id hashes hold the pool (`crypto/thread-pool.ts`) it signs on the event loop, rather
- * than wait behind them.
+ * It signs on the event loop instead while argon2id hashes hold the pool (`crypto/thread-pool.ts`),
+ * rather than wait behind them, and for a key marked `onThreadPool: false` (a process with one
+ * CPU: `crypto/cpu-budget.ts`).
  * The bytes are the same kind jose produces: base64url header and payload, signature over
  * `header.payload`, ECDSA as raw r‖s. Tests verify every algorithm with jose's `compactVerify`.
  *
@@ -31,7 +32,7 @@ const SIGN_OPTIONS: Record<SigningAlgorithm, { hash: string | null; dsaEncoding?
  * ```
  */
 export async function compactSign(
-  key: { alg: SigningAlgorithm; keyObject: KeyObject },
+  key: { alg: SigningAlgorithm; keyObject: KeyObject; onThreadPool?: boolean },
   header: { alg: SigningAlgorithm; kid: string; typ: string },
   payload: string,
 ): Promise<string> {
@@ -40,11 +41,12 @@ export async function compactSign(
   const input = `${base64url(JSON.stringify(header))}.${base64url(payload)}`;
   const data = Buffer.from(input, 'latin1');
   const options = { key: key.keyObject, dsaEncoding };
-  const signature = threadPoolHeld()
-    ? sign(hash, data, options)
-    : await new Promise<Buffer>((resolve, reject) =>
-        sign(hash, data, options, (error, signed) => (error ? reject(error) : resolve(signed))),
-      );
+  const signature =
+    key.onThreadPool === false || threadPoolHeld()
+      ? sign(hash, data, options)
+      : await new Promise<Buffer>((resolve, reject) =>
+          sign(hash, data, options, (error, signed) => (error ? reject(error) : resolve(signed))),
+        );
   return `${input}.${signature.toString('base64url')}`;
 }
 

@@ -12,6 +12,8 @@ export interface ActiveKey {
   alg: SigningAlgorithm;
   /** The private half, for node:crypto (keys/compact-sign.ts). */
   keyObject: KeyObject;
+  /** Whether its signatures go to libuv's thread pool (`crypto/cpu-budget.ts`). */
+  onThreadPool: boolean;
 }
 
 /** A public key as published in the JWKS. */
@@ -37,6 +39,8 @@ interface KeyRingOptions {
   algorithm: SigningAlgorithm;
   /** How long a retired key stays in the JWKS: the longest lifetime of a token it may have signed. */
   keepRetiredMs: number;
+  /** Sign on libuv's thread pool (the default) or on the event loop: `signsOnThreadPool`. */
+  signOnThreadPool?: boolean;
   now?: () => number;
 }
 
@@ -72,6 +76,7 @@ export async function openKeyRing(options: KeyRingOptions): Promise<KeyRing> {
         kid: current.kid,
         alg,
         keyObject: createPrivateKey(options.master.open(current.private_key_enc)),
+        onThreadPool: options.signOnThreadPool ?? true,
       };
     }
     published = { keys: rows.map((r) => JSON.parse(r.public_jwk) as PublicJwk) };

@@ -14,6 +14,7 @@ describe('config', () => {
     assert.equal(config.databaseUrl, undefined);
     assert.equal(config.signingAlgorithm, 'ES256');
     assert.equal(config.accessTokenTtlSec, 3600);
+    assert.equal(config.signOnThreadPool, 'auto');
     assert.ok(Object.isFrozen(config));
   });
 
@@ -29,6 +30,7 @@ describe('config', () => {
     ['TESSERA_ADMIN_EMAIL', 'not-an-email', /email/],
     ['TESSERA_ADMIN_PASSWORD', 'short', /8 characters/],
     ['TESSERA_LOG_LEVEL', 'loud', /one of/],
+    ['TESSERA_SIGN_ON_THREAD_POOL', 'sometimes', /auto, always, never/],
   ];
   for (const [key, value, problem] of bad) {
     it(`stops on ${key}=${value}, naming the key`, () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { KeyObject } from 'node:crypto';
+import { KeyObject, pbkdf2 } from 'node:crypto';
 import { test } from 'node:test';
 import { compactVerify, decodeProtectedHeader, generateKeyPair } from 'jose';
 import type { SigningAlgorithm } from '../../src/config/config.js';
@@ -57,4 +57,37 @@ test('compact JWS signed on the event loop while long jobs hold the thread pool 
     release();
     await held;
   }
+});
+
+test('a key marked onThreadPool: false is signed at once; otherwise behind busy pool threads', async () => {
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const key = { alg: 'ES256' as const, keyObject: KeyObject.from(privateKey) };
+  const header = { alg: 'ES256' as const, kid: 'k', typ: 'JWT' };
+  const order: string[] = [];
+  // Busy every thread of libuv's pool (4 unless UV_THREADPOOL_SIZE says otherwise) for a while.
+  const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+  const busy = Array.from(
+    { length: threads },
+    () =>
+      new Promise<void>((resolve, reject) =>
+        pbkdf2('p', 's', 200_000, 32, 'sha256', (err) => {
+          order.push('pool job');
+          if (err) reject(err);
+          else resolve();
+        }),
+      ),
+  );
+  const inPlace = compactSign({ ...key, onThreadPool: false }, header, '{"a":1}').then((jws) => {
+    order.push('event loop');
+    return jws;
+  });
+  const pooled = compactSign({ ...key, onThreadPool: true }, header, '{"a":2}').then((jws) => {
+    order.push('thread pool');
+    return jws;
+  });
+  const [jwsInPlace, jwsPooled] = await Promise.all([inPlace, pooled, ...busy]);
+  assert.equal(order[0], 'event loop');
+  assert.ok(order.indexOf('thread pool') > order.indexOf('pool job'), order.join(', '));
+  for (const jws of [jwsInPlace, jwsPooled])
+    await compactVerify(jws as string, publicKey, { algorithms: ['ES256'] });
 });
