@@ -72,4 +72,19 @@ forEachStore('signing-key rotation', (kind) => {
       [newKid],
     );
   });
+
+  it('hands out keys signed where it was told, the rotated key too (thread pool by default)', async () => {
+    const master = loadMasterKey(undefined, db.dataDir);
+    const ring = await openKeyRing({ db: store.db, master, algorithm: 'ES256', keepRetiredMs: 60_000 });
+    assert.equal(ring.active().onThreadPool, true);
+    const inPlace = await openKeyRing({
+      db: store.db,
+      master,
+      algorithm: 'ES256',
+      keepRetiredMs: 60_000,
+      signOnThreadPool: false,
+    });
+    assert.equal(inPlace.active().onThreadPool, false);
+    assert.equal((await inPlace.rotate()).onThreadPool, false);
+  });
 });
