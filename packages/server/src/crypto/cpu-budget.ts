@@ -67,10 +67,11 @@ function ratio(quota: string | undefined, period: string | undefined): number | 
  *
  * @example
  * ```ts
+ * signsOnThreadPool('auto', cpuBudget()) // true on 2 CPUs or more
  * signsOnThreadPool('auto', 1) // false
  * signsOnThreadPool('auto', 4) // true
  * ```
  */
-export function signsOnThreadPool(placement: SigningPlacement, budget = cpuBudget()): boolean {
+export function signsOnThreadPool(placement: SigningPlacement, budget: number): boolean {
   return placement === 'always' || (placement === 'auto' && budget >= 2);
 }
