@@ -2,9 +2,8 @@
 // the same access token (ES256, same header, same claims, same Python-safe payload) with jose — and
 // does nothing else: no framework, no store, no secret check, no audit.
 // LIMIT_SIGNER=node signs with Tessera's own function instead (keys/compact-sign.ts: node:crypto on
-// libuv's thread pool): the
-// issue defines the limit with jose, and Tessera signs faster than jose does, so the harness reports
-// the ratio against both.
+// a worker thread, a turn's signatures in one message): the issue defines the limit with jose, and
+// Tessera signs faster than jose does, so the harness reports the ratio against both.
 import { KeyObject } from 'node:crypto';
 import { createServer } from 'node:http';
 import { CompactSign, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';

@@ -3,7 +3,8 @@ import { bootstrap } from './bootstrap/bootstrap.js';
 import type { Config } from './config/config.js';
 import type { Context } from './context.js';
 import { startCredentialCache } from './credentials/credential-cache.js';
-import { cpuBudget, signsOnThreadPool } from './crypto/cpu-budget.js';
+import { cpuBudget, signsOffEventLoop } from './crypto/cpu-budget.js';
+import { stopSignWorker } from './keys/sign-worker.js';
 import { loadMasterKey } from './crypto/master-key.js';
 import { REDACT, buildServer } from './http/server.js';
 import { ensureSigningKey, openKeyRing } from './keys/key-ring.js';
@@ -34,13 +35,13 @@ export async function start(config: Config): Promise<{ url: string; stop: () => 
   const settingsCache = startSettingsCache(store.db, config.databaseUrl, log);
   const credentialCache = startCredentialCache(store, config.databaseUrl, log);
   const cpus = cpuBudget();
-  const signOnThreadPool = signsOnThreadPool(config.signOnThreadPool, cpus);
+  const signOffEventLoop = signsOffEventLoop(config.signOffEventLoop, cpus);
   const keys = await openKeyRing({
     db: store.db,
     master,
     algorithm: config.signingAlgorithm,
     keepRetiredMs: (config.accessTokenTtlSec + 300) * 1000,
-    signOnThreadPool,
+    signOffEventLoop,
   });
   let issuer = config.publicUrl ?? '';
   const ctx: Context = { config, store, master, keys, issuer: () => issuer, log };
@@ -51,7 +52,7 @@ export async function start(config: Config): Promise<{ url: string; stop: () => 
   const stopRotation = startKeyRotation(ctx);
   const stopHousekeeping = startHousekeeping(ctx);
   log.info(
-    { url: issuer, store: store.dialect, cpus, signing: signOnThreadPool ? 'thread pool' : 'event loop' },
+    { url: issuer, store: store.dialect, cpus, signing: signOffEventLoop ? 'worker thread' : 'event loop' },
     'tessera listening',
   );
 
@@ -68,6 +69,8 @@ export async function start(config: Config): Promise<{ url: string; stop: () => 
       stopRotation();
       stopHousekeeping();
       await app.close();
+      // Shared by the process; another server's unanswered signatures finish on the thread pool.
+      await stopSignWorker();
       await settingsCache.stop();
       await credentialCache.stop();
       await store.close();

@@ -30,7 +30,7 @@ export interface Config {
   readonly adminPassword: string | undefined;
   readonly masterKey: string | undefined;
   readonly signingAlgorithm: SigningAlgorithm;
-  readonly signOnThreadPool: SigningPlacement;
+  readonly signOffEventLoop: SigningPlacement;
   readonly accessTokenTtlSec: number;
   readonly tokenAudience: string;
   readonly bodyLimitBytes: number;
@@ -118,12 +118,12 @@ export const SETTINGS: Specs = {
     defaultText: 'ES256',
     parse: oneOf<SigningAlgorithm>('TESSERA_SIGNING_ALG', 'ES256', ['ES256', 'RS256', 'EdDSA']),
   },
-  signOnThreadPool: {
-    key: 'TESSERA_SIGN_ON_THREAD_POOL',
+  signOffEventLoop: {
+    key: 'TESSERA_SIGN_OFF_EVENT_LOOP',
     description:
-      "Where token signatures are computed: `always` on libuv's thread pool (another core, off the event loop), `never` on the event loop, `auto`: on the pool when the process may use 2 CPUs or more (its CPU affinity and cgroup CPU quota), else on the event loop. The choice is logged at start.",
+      'Where token signatures are computed: `always` on a worker thread (another core, off the event loop; the signatures of one event-loop turn go together), `never` on the event loop, `auto`: on the worker when the process may use 2 CPUs or more (its CPU affinity and cgroup CPU quota), else on the event loop. The choice is logged at start.',
     defaultText: 'auto',
-    parse: oneOf<SigningPlacement>('TESSERA_SIGN_ON_THREAD_POOL', 'auto', ['auto', 'always', 'never']),
+    parse: oneOf<SigningPlacement>('TESSERA_SIGN_OFF_EVENT_LOOP', 'auto', ['auto', 'always', 'never']),
   },
   accessTokenTtlSec: {
     key: 'TESSERA_ACCESS_TOKEN_TTL',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
-/** Where token signatures are computed (`TESSERA_SIGN_ON_THREAD_POOL`). */
+/** Where token signatures are computed (`TESSERA_SIGN_OFF_EVENT_LOOP`). */
 export type SigningPlacement = 'auto' | 'always' | 'never';
 
 /** Reads a file's text, or undefined when it cannot be read. */
@@ -58,20 +58,21 @@ function ratio(quota: string | undefined, period: string | undefined): number | 
 }
 
 /**
- * Whether token signatures go to libuv's thread pool. There an ES256 signature runs on another core
- * while the event loop serves other requests, but the hop costs the event loop ~12 µs and the
- * process ~15 % more CPU per token than signing in place: worth it only when a second core can take
- * the work. So `auto` signs on the pool when the process may use at least 2 CPUs; with one, the
- * pool thread would only take turns with the event loop on the same core (bench/README.md: on one
- * core the pool build served 0.91 × the rate of signing in place).
+ * Whether token signatures are computed off the event loop (on a worker thread:
+ * `keys/sign-worker.ts`). There an ES256 signature runs on another core while the event loop serves
+ * other requests, but the hand-over costs the event loop and the process CPU of their own: worth it
+ * only when a second core can take the work. So `auto` signs off the event loop when the process may
+ * use at least 2 CPUs; with one, the other thread would only take turns with the event loop on the
+ * same core (bench/README.md: on one core, signing on the thread pool served 0.91 × the rate of
+ * signing in place).
  *
  * @example
  * ```ts
- * signsOnThreadPool('auto', cpuBudget()) // true on 2 CPUs or more
- * signsOnThreadPool('auto', 1) // false
- * signsOnThreadPool('auto', 4) // true
+ * signsOffEventLoop('auto', cpuBudget()) // true on 2 CPUs or more
+ * signsOffEventLoop('auto', 1) // false
+ * signsOffEventLoop('auto', 4) // true
  * ```
  */
-export function signsOnThreadPool(placement: SigningPlacement, budget: number): boolean {
+export function signsOffEventLoop(placement: SigningPlacement, budget: number): boolean {
   return placement === 'always' || (placement === 'auto' && budget >= 2);
 }

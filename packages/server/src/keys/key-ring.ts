@@ -12,8 +12,8 @@ export interface ActiveKey {
   alg: SigningAlgorithm;
   /** The private half, for node:crypto (keys/compact-sign.ts). */
   keyObject: KeyObject;
-  /** Whether its signatures go to libuv's thread pool (`crypto/cpu-budget.ts`). */
-  onThreadPool: boolean;
+  /** Whether it is signed off the event loop, on a worker thread (`crypto/cpu-budget.ts`). */
+  offEventLoop: boolean;
 }
 
 /** A public key as published in the JWKS. */
@@ -39,8 +39,8 @@ interface KeyRingOptions {
   algorithm: SigningAlgorithm;
   /** How long a retired key stays in the JWKS: the longest lifetime of a token it may have signed. */
   keepRetiredMs: number;
-  /** Sign on libuv's thread pool (the default) or on the event loop: `signsOnThreadPool`. */
-  signOnThreadPool?: boolean;
+  /** Sign off the event loop (the default) or on it: `signsOffEventLoop`. */
+  signOffEventLoop?: boolean;
   now?: () => number;
 }
 
@@ -76,7 +76,7 @@ export async function openKeyRing(options: KeyRingOptions): Promise<KeyRing> {
         kid: current.kid,
         alg,
         keyObject: createPrivateKey(options.master.open(current.private_key_enc)),
-        onThreadPool: options.signOnThreadPool ?? true,
+        offEventLoop: options.signOffEventLoop ?? true,
       };
     }
     published = { keys: rows.map((r) => JSON.parse(r.public_jwk) as PublicJwk) };

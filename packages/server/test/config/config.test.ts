@@ -14,7 +14,7 @@ describe('config', () => {
     assert.equal(config.databaseUrl, undefined);
     assert.equal(config.signingAlgorithm, 'ES256');
     assert.equal(config.accessTokenTtlSec, 3600);
-    assert.equal(config.signOnThreadPool, 'auto');
+    assert.equal(config.signOffEventLoop, 'auto');
     assert.ok(Object.isFrozen(config));
   });
 
@@ -30,7 +30,7 @@ describe('config', () => {
     ['TESSERA_ADMIN_EMAIL', 'not-an-email', /email/],
     ['TESSERA_ADMIN_PASSWORD', 'short', /8 characters/],
     ['TESSERA_LOG_LEVEL', 'loud', /one of/],
-    ['TESSERA_SIGN_ON_THREAD_POOL', 'sometimes', /auto, always, never/],
+    ['TESSERA_SIGN_OFF_EVENT_LOOP', 'sometimes', /auto, always, never/],
   ];
   for (const [key, value, problem] of bad) {
     it(`stops on ${key}=${value}, naming the key`, () => {

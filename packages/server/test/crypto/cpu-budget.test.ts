@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cpuBudget, signsOnThreadPool, type ReadText } from '../../src/crypto/cpu-budget.js';
+import { cpuBudget, signsOffEventLoop, type ReadText } from '../../src/crypto/cpu-budget.js';
 
 /** A file system holding only `files`. */
 const files =
@@ -60,15 +60,15 @@ describe('cpuBudget', () => {
   });
 });
 
-describe('signsOnThreadPool', () => {
-  it('auto: on the pool from 2 CPUs, on the event loop below', () => {
-    assert.equal(signsOnThreadPool('auto', 2), true);
-    assert.equal(signsOnThreadPool('auto', 1.5), false);
-    assert.equal(signsOnThreadPool('auto', 1), false);
+describe('signsOffEventLoop', () => {
+  it('auto: off the event loop from 2 CPUs, on it below', () => {
+    assert.equal(signsOffEventLoop('auto', 2), true);
+    assert.equal(signsOffEventLoop('auto', 1.5), false);
+    assert.equal(signsOffEventLoop('auto', 1), false);
   });
 
   it('always and never ignore the budget', () => {
-    assert.equal(signsOnThreadPool('always', 1), true);
-    assert.equal(signsOnThreadPool('never', 64), false);
+    assert.equal(signsOffEventLoop('always', 1), true);
+    assert.equal(signsOffEventLoop('never', 64), false);
   });
 });

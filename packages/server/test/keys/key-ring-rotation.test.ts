@@ -73,18 +73,18 @@ forEachStore('signing-key rotation', (kind) => {
     );
   });
 
-  it('hands out keys signed where it was told, the rotated key too (thread pool by default)', async () => {
+  it('hands out keys signed where it was told, the rotated key too (off the event loop by default)', async () => {
     const master = loadMasterKey(undefined, db.dataDir);
     const ring = await openKeyRing({ db: store.db, master, algorithm: 'ES256', keepRetiredMs: 60_000 });
-    assert.equal(ring.active().onThreadPool, true);
+    assert.equal(ring.active().offEventLoop, true);
     const inPlace = await openKeyRing({
       db: store.db,
       master,
       algorithm: 'ES256',
       keepRetiredMs: 60_000,
-      signOnThreadPool: false,
+      signOffEventLoop: false,
     });
-    assert.equal(inPlace.active().onThreadPool, false);
-    assert.equal((await inPlace.rotate()).onThreadPool, false);
+    assert.equal(inPlace.active().offEventLoop, false);
+    assert.equal((await inPlace.rotate()).offEventLoop, false);
   });
 });
