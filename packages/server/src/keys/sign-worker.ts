@@ -13,7 +13,7 @@ const MAX_FAILED_STARTS = 3;
 
 // The worker's whole program, CommonJS so that it runs the same from src/ (tsx) and dist/. Keys
 // arrive once each (a KeyObject is cloned across threads); a batch is answered in one message, in
-// order, with null where node:crypto refused (that signature's caller gets the error).
+// order, with { error } where node:crypto refused (that signature's caller gets the error).
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { sign } = require('node:crypto');
