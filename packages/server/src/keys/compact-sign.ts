@@ -1,6 +1,6 @@
-import { sign, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { SigningAlgorithm } from '../config/config.js';
-import { signOffEventLoop, type SignOptions } from './sign-worker.js';
+import { signInPlace, signOffEventLoop, type SignOptions } from './sign-worker.js';
 
 /** How node:crypto signs for each algorithm Tessera issues with (RFC 7518 §3, RFC 8037). */
 const SIGN_OPTIONS: Record<SigningAlgorithm, SignOptions> = {
@@ -40,10 +40,7 @@ export async function compactSign(
   const input = `${base64url(JSON.stringify(header))}.${base64url(payload)}`;
   const signature =
     key.offEventLoop === false
-      ? sign(options.hash, Buffer.from(input, 'latin1'), {
-          key: key.keyObject,
-          dsaEncoding: options.dsaEncoding,
-        }).toString('base64url')
+      ? signInPlace(key.keyObject, options, input)
       : await signOffEventLoop(key.keyObject, options, input);
   return `${input}.${signature}`;
 }

@@ -173,12 +173,28 @@ function rescue(jobs: Job[]): void {
     signOnThreadPool(job.keyObject, job.options, job.input).then(job.resolve, job.reject);
 }
 
+/**
+ * Signs `input` on the event loop, at once: for a process with one CPU, and while argon2id hashes
+ * hold the thread pool.
+ *
+ * @example
+ * ```ts
+ * const signature = signInPlace(keyObject, { hash: 'sha256', dsaEncoding: 'ieee-p1363' }, input)
+ * ```
+ */
+export function signInPlace(keyObject: KeyObject, options: SignOptions, input: string): string {
+  return sign(options.hash, Buffer.from(input, 'latin1'), {
+    key: keyObject,
+    dsaEncoding: options.dsaEncoding,
+  }).toString('base64url');
+}
+
 function signOnThreadPool(keyObject: KeyObject, options: SignOptions, input: string): Promise<string> {
-  const data = Buffer.from(input, 'latin1');
-  const signOptions = { key: keyObject, dsaEncoding: options.dsaEncoding };
   return new Promise<string>((resolve, reject) => {
     // Not behind argon2id hashes holding the pool (crypto/thread-pool.ts): in place meanwhile.
-    if (threadPoolHeld()) return resolve(sign(options.hash, data, signOptions).toString('base64url'));
+    if (threadPoolHeld()) return resolve(signInPlace(keyObject, options, input));
+    const data = Buffer.from(input, 'latin1');
+    const signOptions = { key: keyObject, dsaEncoding: options.dsaEncoding };
     sign(options.hash, data, signOptions, (error, signature) =>
       error ? reject(error) : resolve(signature.toString('base64url')),
     );
