@@ -47,7 +47,7 @@ const child = spawn(
     'tsx',
     '--test',
     '--test-reporter=spec',
-    `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 3}`,
+    `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 4}`,
     ...files,
   ],
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
