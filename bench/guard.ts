@@ -1,6 +1,7 @@
 // Guard on vs guard off: the same Cluster API request, authenticated by packages/guard (bearer JWT,
 // revocation check, access rules, per-project permission) and with the guard switched off, in one
-// run and against one server process. Run: node --conditions=tessera-source --import tsx bench/guard.ts
+// run and against one server process. Both sides send the same Authorization header, so that the
+// ratio prices the guard's work, not the cost of carrying a token. Run: node --conditions=tessera-source --import tsx bench/guard.ts
 //   [--duration=3] [--rounds=3] [--connections=16] [--json]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -228,12 +229,12 @@ export async function runGuardBench(opts: {
       child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
     });
     // Warm up both (JIT, the verified-token cache).
-    await load(served.off, served.path, undefined, opts.connections, 1);
+    await load(served.off, served.path, served.token, opts.connections, 1);
     await load(served.on, served.path, served.token, opts.connections, 1);
     const off: Awaited<ReturnType<typeof load>>[] = [];
     const on: Awaited<ReturnType<typeof load>>[] = [];
     for (let i = 0; i < opts.rounds; i++) {
-      off.push(await load(served.off, served.path, undefined, opts.connections, opts.seconds));
+      off.push(await load(served.off, served.path, served.token, opts.connections, opts.seconds));
       on.push(await load(served.on, served.path, served.token, opts.connections, opts.seconds));
     }
     const result = { off: summarize(off), on: summarize(on) };
