@@ -2,12 +2,22 @@ import { verifyPassword } from '../../crypto/passwords.js';
 import { invalidField } from '../../errors/registry.js';
 import { CLI_CLIENT_ID, UI_CLIENT_ID } from '../../oauth/clients.js';
 import { throttled } from '../../oauth/throttle.js';
+import { preparedQuery } from '../../store/prepared-query.js';
 import type { GrantHandler } from '../grant.js';
 import { requireField } from '../request-fields.js';
 import { parseScope } from '../subjects.js';
 
 /** What Run:ai's CLI asks for with `auth-flow: cli`; v1 password sign-ins get ID and refresh tokens. */
 const V1_DEFAULT_SCOPE = ['openid', 'email', 'offline_access'];
+
+/** Built once (store/prepared-query.ts): every password grant runs it. */
+const userByEmail = preparedQuery((db, p: { tenantId: number; email: string }) =>
+  db
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'password_hash', 'enabled', 'tenant_id'])
+    .where('tenant_id', '=', p.tenantId)
+    .where('email', '=', p.email),
+);
 
 /**
  * `grantType: password` (v1) and `grant_type=password` (v2) — a user's email (`username`) and
@@ -34,12 +44,7 @@ export const passwordGrant: GrantHandler = async (
     tenantId,
     { kind: 'password', account: email, address: sourceIp },
     async () => {
-      const user = await db
-        .selectFrom('users')
-        .select(['id', 'email', 'name', 'password_hash', 'enabled', 'tenant_id'])
-        .where('tenant_id', '=', tenantId)
-        .where('email', '=', email)
-        .executeTakeFirst();
+      const [user] = await userByEmail(db, { tenantId, email });
       const matched = await verifyPassword(user?.password_hash, password);
       if (!user) return { ok: false as const, reason: 'unknown_user' };
       if (!matched) return { ok: false as const, reason: `wrong_password:${user.id}` };
