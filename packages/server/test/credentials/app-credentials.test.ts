@@ -6,10 +6,10 @@ import { locksAndApp } from '../../src/credentials/app-credentials-query.js';
 import { lookupLocksAndApp, type AppLookup } from '../../src/credentials/app-lookup-batch.js';
 import { deriveMasterKey } from '../../src/crypto/master-key.js';
 import { hashSecret } from '../../src/crypto/secrets.js';
-import { bootstrap } from '../../src/bootstrap/bootstrap.js';
-import { migrate, openStore, type Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { forEachStore } from '../helpers/each-store.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/stores.js';
+import { openMigratedStore } from '../helpers/migrated-store.js';
+import type { TestDatabase } from '../helpers/stores.js';
 
 // checkAppSecret reads the application and its live secrets in one query (see bench/README.md).
 forEachStore('checkAppSecret', (kind) => {
@@ -51,10 +51,9 @@ forEachStore('checkAppSecret', (kind) => {
   }
 
   before(async () => {
-    db = await createTestDatabase(kind);
-    store = openStore({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
-    await migrate(store.db, store.dialect);
-    await bootstrap(store.db, { adminEmail: 'a@example.com', adminPassword: 'pw-pw-pw-pw' });
+    ({ database: db, store } = await openMigratedStore(kind, {
+      admin: { email: 'a@example.com', password: 'pw-pw-pw-pw' },
+    }));
     ctx = { store, master } as unknown as Context;
     await addApp('a1', 'one', 1, [['s-one', null]]);
     // Mid-rotation: the old secret still lives for a while, an older one has expired.

@@ -1,21 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { bootstrap } from '../../src/bootstrap/bootstrap.js';
 import { publishChange, publishRule, publishSubject } from '../../src/feed/publish.js';
 import { buildSnapshot, readChanges } from '../../src/feed/snapshot.js';
-import { migrate, openStore, type Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { forEachStore } from '../helpers/each-store.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/stores.js';
+import { openMigratedStore } from '../helpers/migrated-store.js';
+import type { TestDatabase } from '../helpers/stores.js';
 
 forEachStore('change feed store', (kind) => {
   let db: TestDatabase;
   let store: Store;
 
   before(async () => {
-    db = await createTestDatabase(kind);
-    store = openStore({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
-    await migrate(store.db, store.dialect);
-    await bootstrap(store.db, { adminEmail: 'admin@example.com', adminPassword: 'correct-horse-battery' });
+    ({ database: db, store } = await openMigratedStore(kind, {
+      admin: { email: 'admin@example.com', password: 'correct-horse-battery' },
+    }));
   });
   after(async () => {
     await store?.close();

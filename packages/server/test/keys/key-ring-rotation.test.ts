@@ -3,10 +3,11 @@ import { after, before, it } from 'node:test';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { loadMasterKey } from '../../src/crypto/master-key.js';
 import { ensureSigningKey, openKeyRing } from '../../src/keys/key-ring.js';
-import { migrate, openStore, type Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { mintAccessToken } from '../../src/token/mint.js';
 import { forEachStore } from '../helpers/each-store.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/stores.js';
+import { openMigratedStore } from '../helpers/migrated-store.js';
+import type { TestDatabase } from '../helpers/stores.js';
 
 const subject = { id: 'a1', type: 'app' as const, tenantId: 1, clientId: 'c1' };
 
@@ -16,9 +17,7 @@ forEachStore('signing-key rotation', (kind) => {
   let db: TestDatabase;
   let store: Store;
   before(async () => {
-    db = await createTestDatabase(kind);
-    store = openStore({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
-    await migrate(store.db, store.dialect);
+    ({ database: db, store } = await openMigratedStore(kind));
   });
   after(async () => {
     await store?.close();

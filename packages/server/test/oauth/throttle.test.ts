@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { bootstrap } from '../../src/bootstrap/bootstrap.js';
 import type { Context } from '../../src/context.js';
 import { throttled, throttleKeys, type ThrottleSubject } from '../../src/oauth/throttle.js';
-import { migrate, openStore, type Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { forEachStore } from '../helpers/each-store.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/stores.js';
+import { openMigratedStore } from '../helpers/migrated-store.js';
+import type { TestDatabase } from '../helpers/stores.js';
 
 // What `throttled` leaves in auth_throttle around a check (its statements are prepared once; the
 // e2e throttling test covers the locks and delays over HTTP).
@@ -31,11 +31,17 @@ forEachStore('throttled', (kind) => {
       .executeTakeFirst()
       .then((r) => r && { failures: Number(r.failures), locked_until: Number(r.locked_until) });
 
+  /** An unlocked throttle row with `failures` counted, the last at `updatedAt`. */
+  const seedRow = (key: string, failures: number, updatedAt: number) =>
+    store.db
+      .insertInto('auth_throttle')
+      .values({ key, failures, locked_until: 0, updated_at: updatedAt })
+      .execute();
+
   before(async () => {
-    db = await createTestDatabase(kind);
-    store = openStore({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
-    await migrate(store.db, store.dialect);
-    await bootstrap(store.db, { adminEmail: 'a@example.com', adminPassword: 'pw-pw-pw-pw' });
+    ({ database: db, store } = await openMigratedStore(kind, {
+      admin: { email: 'a@example.com', password: 'pw-pw-pw-pw' },
+    }));
     ctx = { store, config } as unknown as Context;
   });
   after(async () => {
@@ -58,10 +64,7 @@ forEachStore('throttled', (kind) => {
     const subject: ThrottleSubject = { kind: 'password', account: 'bob@example.com', address: '10.0.0.2' };
     const keys = throttleKeys(1, subject);
     const now = Date.now();
-    await store.db
-      .insertInto('auth_throttle')
-      .values({ key: keys.address, failures: 59, locked_until: 0, updated_at: now })
-      .execute();
+    await seedRow(keys.address, 59, now);
     // The 60th attempt reaches the address threshold and sets the lock before checking.
     assert.deepEqual(await throttled(ctx, 1, subject, ok, now), { ok: true, value: 'checked' });
     assert.deepEqual(await rowOf(keys.address), { failures: 59, locked_until: 0 });
@@ -76,10 +79,7 @@ forEachStore('throttled', (kind) => {
     const subject: ThrottleSubject = { kind: 'password', account: 'cy@example.com', address: '10.0.0.3' };
     const keys = throttleKeys(1, subject);
     const now = Date.now();
-    await store.db
-      .insertInto('auth_throttle')
-      .values({ key: keys.pair, failures: 2, locked_until: 0, updated_at: now - 61 * 60_000 })
-      .execute();
+    await seedRow(keys.pair, 2, now - 61 * 60_000);
     await throttled(ctx, 1, subject, wrong, now);
     assert.deepEqual(await rowOf(keys.pair), { failures: 1, locked_until: 0 });
   });

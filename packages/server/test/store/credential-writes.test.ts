@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { changesCredentials } from '../../src/store/credential-writes.js';
-import { migrate, openStore, type Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { forEachStore } from '../helpers/each-store.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/stores.js';
+import { openMigratedStore } from '../helpers/migrated-store.js';
+import type { TestDatabase } from '../helpers/stores.js';
 
 describe('which statements change credentials', () => {
   it('writes to applications (not last_login alone), secrets and throttle rows', () => {
@@ -35,9 +36,7 @@ forEachStore('the store tells of credential changes', (kind) => {
   let store: Store;
   let calls = 0;
   before(async () => {
-    database = await createTestDatabase(kind);
-    store = openStore({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrate(store.db, store.dialect);
+    ({ database, store } = await openMigratedStore(kind));
     store.onCredentialsChanged(() => calls++);
     const now = Date.now();
     await store.db.insertInto('tenants').values({ id: 1, name: 'default', created_at: now }).execute();

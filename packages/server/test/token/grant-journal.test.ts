@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { AuditEvent } from '../../src/audit/audit-log.js';
-import { bootstrap } from '../../src/bootstrap/bootstrap.js';
-import { migrate, openStore, type Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { grantJournal } from '../../src/token/grant-journal.js';
 import { forEachStore } from '../helpers/each-store.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/stores.js';
+import { openMigratedStore } from '../helpers/migrated-store.js';
+import type { TestDatabase } from '../helpers/stores.js';
 
 const event = (i: number, result: 'success' | 'failure' = 'success'): AuditEvent => ({
   tenantId: 1,
@@ -22,10 +22,9 @@ forEachStore('grant journal (group commit)', (kind) => {
   let store: Store;
 
   before(async () => {
-    db = await createTestDatabase(kind);
-    store = openStore({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
-    await migrate(store.db, store.dialect);
-    await bootstrap(store.db, { adminEmail: 'a@example.com', adminPassword: 'pw-pw-pw-pw' });
+    ({ database: db, store } = await openMigratedStore(kind, {
+      admin: { email: 'a@example.com', password: 'pw-pw-pw-pw' },
+    }));
   });
   after(async () => {
     await store?.close();
