@@ -1,7 +1,8 @@
 // Guard on vs guard off: the same Cluster API request, authenticated by packages/guard (bearer JWT,
 // revocation check, access rules, per-project permission) and with the guard switched off, in one
 // run and against one server process. Both sides send the same Authorization header, so that the
-// ratio prices the guard's work, not the cost of carrying a token. Run: node --conditions=tessera-source --import tsx bench/guard.ts
+// ratio prices the guard's work, not the cost of carrying a token.
+// Run: node --conditions=tessera-source --import tsx bench/guard.ts
 //   [--duration=3] [--rounds=3] [--connections=16] [--json]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
