@@ -2,8 +2,8 @@
 // Runs every *.test.ts under packages/*/test (and bench/test) with node:test through tsx, over an
 // explicit file list: Node 20's `node --test` neither expands globs nor picks up .ts files in a
 // directory, and would report 0 tests with exit 0. This script fails when no test ran, and under
-// CI=true when any test was skipped because PostgreSQL was missing.
-import { spawn } from 'node:child_process';
+// CI=true when any test was skipped because PostgreSQL was missing. It builds the programs first.
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -38,6 +38,24 @@ if (files.length === 0) {
   process.exit(1);
 }
 console.log(`run-tests: ${files.length} files: ${files.map((f) => relative(root, f)).join(' ')}`);
+
+// The end-to-end tests start the built programs (packages/server/test/helpers/built-main.ts): build
+// them first. Incremental, so a second after `npm run typecheck` has built them already.
+const programs = ['packages/server', 'packages/client', 'packages/cluster', 'packages/cli'];
+const started = Date.now();
+const build = spawnSync(
+  process.execPath,
+  [join(root, 'node_modules/typescript/bin/tsc'), '-b', ...programs],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
+if (build.status !== 0) {
+  console.error('run-tests: the build (tsc -b) failed');
+  process.exit(1);
+}
+console.log(`run-tests: built ${programs.join(' ')} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
 const child = spawn(
   process.execPath,

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { builtMain } from '../../packages/server/test/helpers/built-main.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -34,7 +35,7 @@ describe('bench harness, smoke run (no timing assertions)', () => {
     { timeout: 240_000 },
     async () => {
       const out = join(dir, 'latest.json');
-      // The server from src/ (tsx) so that the test needs no build; one connection-second per run.
+      // The built server, as `npm run bench` runs it (checked fresh); one connection-second per run.
       const run = await runHarness([
         '--quick',
         '--duration=1',
@@ -42,7 +43,7 @@ describe('bench harness, smoke run (no timing assertions)', () => {
         '--connections=4',
         // One paired round, so that the rounds phase (servers kept up, ratios per round) runs too.
         '--rounds=1',
-        '--server=source',
+        `--server-main=${builtMain('server')}`,
         `--out=${out}`,
       ]);
       assert.equal(run.code, 0, run.stderr);

@@ -4,8 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtMain } from '../../../server/test/helpers/built-main.js';
 
-export const CLI_MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 export const CLI_BIN = fileURLToPath(new URL('../../bin/runai.js', import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -31,7 +31,7 @@ export interface CliHome {
 
 /**
  * Creates a scratch home (HOME, KUBECONFIG, RUNAI_CLI_CONFIG_PATH under a temp dir) and a runner
- * that starts the real CLI process (`node --conditions=tessera-source --import tsx src/main.ts`).
+ * that starts the real CLI process (`node dist/main.js`, built: {@link builtMain}).
  *
  * @example
  * ```ts
@@ -55,12 +55,8 @@ export async function cliHome(): Promise<CliHome> {
     config,
     env,
     run: (args, options = {}) =>
-      runProcess(
-        ['--conditions=tessera-source', '--import', 'tsx', CLI_MAIN, ...args],
-        { ...env, ...options.env },
-        options.input,
-      ),
-    start: (args) => startProcess(['--conditions=tessera-source', '--import', 'tsx', CLI_MAIN, ...args], env),
+      runProcess([builtMain('cli'), ...args], { ...env, ...options.env }, options.input),
+    start: (args) => startProcess([builtMain('cli'), ...args], env),
     dispose: () => rm(dir, { recursive: true, force: true }),
   };
 }

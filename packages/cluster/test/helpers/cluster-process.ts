@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtMain } from '../../../server/test/helpers/built-main.js';
 
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /** A Cluster API running as a child process on a free port. */
@@ -16,7 +16,7 @@ export interface ClusterProcess {
 }
 
 /**
- * Starts `packages/cluster/src/main.ts` as a separate process (PORT=0) against a control plane and
+ * Starts the Cluster API (`packages/cluster/dist/main.js`) as a separate process (PORT=0) against a control plane and
  * waits until `/readyz` answers 200 (it has synced).
  *
  * @example
@@ -32,26 +32,22 @@ export async function startClusterProcess(
 ): Promise<ClusterProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-cluster-'));
   let output = '';
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--conditions=tessera-source', '--import', 'tsx', MAIN],
-    {
-      cwd: REPO_ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        TESSERA_CONTROL_PLANE_URL: controlPlaneUrl,
-        TESSERA_CLUSTER_UUID: clusterId,
-        TESSERA_CLUSTER_SECRET: secret,
-        TESSERA_DATA_DIR: dataDir,
-        TESSERA_EXECUTOR_PENDING_MS: '300',
-        TESSERA_EXECUTOR_RUN_MS: '600000',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const child: ChildProcess = spawn(process.execPath, [builtMain('cluster')], {
+    cwd: REPO_ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      TESSERA_CONTROL_PLANE_URL: controlPlaneUrl,
+      TESSERA_CLUSTER_UUID: clusterId,
+      TESSERA_CLUSTER_SECRET: secret,
+      TESSERA_DATA_DIR: dataDir,
+      TESSERA_EXECUTOR_PENDING_MS: '300',
+      TESSERA_EXECUTOR_RUN_MS: '600000',
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`cluster did not start in 30 s:\n${output}`)), 30_000);
     const onData = (chunk: Buffer) => {

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { builtMain } from './built-main.js';
 import { createTestDatabase, type StoreKind, type TestDatabase } from './stores.js';
 
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 export const ADMIN_EMAIL = 'admin@example.com';
@@ -25,7 +25,7 @@ export interface ServerProcess {
 }
 
 /**
- * Starts `packages/server/src/main.ts` in a child process with PORT=0 on a fresh database of `kind`
+ * Starts the control plane (`packages/server/dist/main.js`, {@link builtMain}) in a child process with PORT=0 on a fresh database of `kind`
  * and waits until it logs its URL. Real process, real socket. With `shareDatabaseOf`, it is another
  * replica on that server's database and data dir instead (dispose the replica first). A test that
  * makes the server fail on purpose says how many 5xx answers it expects (`expectedServerErrors`).
@@ -50,7 +50,7 @@ export async function startServerProcess(
   let port = '0';
 
   async function launch(): Promise<void> {
-    child = spawn(process.execPath, ['--conditions=tessera-source', '--import', 'tsx', MAIN], {
+    child = spawn(process.execPath, [builtMain('server')], {
       cwd: REPO_ROOT,
       env: {
         PATH: process.env.PATH ?? '',

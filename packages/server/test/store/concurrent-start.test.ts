@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
+import { builtMain } from '../helpers/built-main.js';
 import { openDirect } from '../helpers/direct-store.js';
 import { postgresUnavailable, createTestDatabase, storeKinds, type TestDatabase } from '../helpers/stores.js';
 
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const MAIN = builtMain('server');
 const skip = storeKinds().includes('postgres')
   ? await postgresUnavailable()
   : 'TEST_STORES excludes postgres';
@@ -19,7 +19,7 @@ describe('three processes starting together on one PostgreSQL database', { skip 
   it('all start; one tenant, one admin, one admin rule, one active signing key', async () => {
     db = await createTestDatabase('postgres');
     const procs = [0, 1, 2].map(() =>
-      spawn(process.execPath, ['--conditions=tessera-source', '--import', 'tsx', MAIN], {
+      spawn(process.execPath, [MAIN], {
         env: {
           PATH: process.env.PATH ?? '',
           PORT: '0',
