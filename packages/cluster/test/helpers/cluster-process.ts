@@ -16,8 +16,8 @@ export interface ClusterProcess {
 }
 
 /**
- * Starts the Cluster API (`packages/cluster/dist/main.js`) as a separate process (PORT=0) against a control plane and
- * waits until `/readyz` answers 200 (it has synced).
+ * Starts the Cluster API (`packages/cluster/dist/main.js`) as a separate process (PORT=0) against a
+ * control plane and waits until `/readyz` answers 200 (it has synced).
  *
  * @example
  * ```ts

@@ -7,6 +7,9 @@ export type Program = 'server' | 'cluster' | 'cli';
 
 const PACKAGES = fileURLToPath(new URL('../../../', import.meta.url));
 
+/** Programs already checked by this test process: the sources do not change under a running test. */
+const checked = new Map<Program, string>();
+
 /**
  * The built entry point of one of Tessera's programs, `packages/<program>/dist/main.js`, for the
  * end-to-end tests to start as `node FILE`, as a deployment does. Started from the TypeScript
@@ -21,16 +24,19 @@ const PACKAGES = fileURLToPath(new URL('../../../', import.meta.url));
  * ```
  */
 export function builtMain(program: Program): string {
+  const known = checked.get(program);
+  if (known) return known;
   const main = join(PACKAGES, program, 'dist', 'main.js');
-  for (const pkg of withReferences(program)) {
+  const stale = withReferences(program).find((pkg) => {
     const built = statSync(join(PACKAGES, pkg, 'tsconfig.tsbuildinfo'), { throwIfNoEntry: false });
-    const changed = newestSource(join(PACKAGES, pkg, 'src'));
-    if (!built || !statSync(main, { throwIfNoEntry: false }) || changed > built.mtimeMs)
-      throw new Error(
-        `packages/${pkg} is not built or is older than its sources: run \`npx tsc -b packages/${program}\` ` +
-          '(scripts/run-tests.mjs and npm test build before testing)',
-      );
-  }
+    return !built || newestSource(join(PACKAGES, pkg, 'src')) > built.mtimeMs;
+  });
+  if (stale !== undefined || !statSync(main, { throwIfNoEntry: false }))
+    throw new Error(
+      `packages/${stale ?? program} is not built or is older than its sources: run ` +
+        `\`npx tsc -b packages/${program}\` (scripts/run-tests.mjs and npm test build before testing)`,
+    );
+  checked.set(program, main);
   return main;
 }
 

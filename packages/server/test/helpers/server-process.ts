@@ -25,10 +25,11 @@ export interface ServerProcess {
 }
 
 /**
- * Starts the control plane (`packages/server/dist/main.js`, {@link builtMain}) in a child process with PORT=0 on a fresh database of `kind`
- * and waits until it logs its URL. Real process, real socket. With `shareDatabaseOf`, it is another
- * replica on that server's database and data dir instead (dispose the replica first). A test that
- * makes the server fail on purpose says how many 5xx answers it expects (`expectedServerErrors`).
+ * Starts the control plane (`packages/server/dist/main.js`, {@link builtMain}) in a child process
+ * with PORT=0 on a fresh database of `kind` and waits until it logs its URL. Real process, real
+ * socket. With `shareDatabaseOf`, it is another replica on that server's database and data dir
+ * instead (dispose the replica first). A test that makes the server fail on purpose says how many
+ * 5xx answers it expects (`expectedServerErrors`).
  *
  * @example
  * ```ts
