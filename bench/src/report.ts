@@ -173,6 +173,20 @@ export function evaluate(
         limit: '<= 10',
         met: p99 === null ? null : p99 <= 10,
       });
+      // Tessera's own share of that latency, from its request log (`server-latency.ts`).
+      if (r.half?.serverP99 !== undefined) {
+        const own = r.rounds?.every((f) => f.halfServerP99 !== undefined)
+          ? r.rounds.map((f) => f.halfServerP99 as number)
+          : null;
+        const value = own?.length ? median(own) : r.half.serverP99;
+        checks.push({
+          name: `${r.id} server's own p99 at half rate (ms), from its request log, for reference`,
+          value,
+          rounds: own?.length ? own : null,
+          limit: '<= 10',
+          met: value <= 10,
+        });
+      }
     }
     checks.push({ name: `${r.id} errors`, value: r.errors ?? null, limit: '= 0', met: r.errors === 0 });
   }

@@ -8,6 +8,8 @@ export interface RoundFigure {
   serverCpu?: number;
   /** p99 latency at the main pass's half rate, for scenarios measured so (ms). */
   halfP99?: number;
+  /** The same requests' p99 in Tessera's request log (ms). */
+  halfServerP99?: number;
   errors: number;
 }
 
@@ -16,7 +18,7 @@ export interface RoundEntry {
   id: string;
   measure: (durationSec: number) => Promise<Measurement>;
   /** Latency at the main pass's half rate, for the scenarios whose p99 there is a target. */
-  measureHalf?: (durationSec: number) => Promise<{ p99: number; errors: number }>;
+  measureHalf?: (durationSec: number) => Promise<{ p99: number; errors: number; serverP99?: number }>;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function runRounds(
         errors: m.errors + (half ? half.errors : 0),
         ...(m.serverCpu !== undefined ? { serverCpu: m.serverCpu } : {}),
         ...(half ? { halfP99: half.p99 } : {}),
+        ...(half?.serverP99 !== undefined ? { halfServerP99: half.serverP99 } : {}),
       });
       line.push(`${entry.id} ${m.rps.toFixed(0)}${half ? ` (p99 ${half.p99.toFixed(1)} ms at ½)` : ''}`);
     }

@@ -1,9 +1,10 @@
 import { measure, settle, type Measurement } from './load.js';
 import type { BenchOptions } from './options.js';
-import { measurePaced } from './paced.js';
+import { measurePaced, type PacedMeasurement } from './paced.js';
 import { hasLatencyTarget } from './report.js';
 import { runRounds, type RoundEntry, type RoundFigure } from './rounds.js';
 import type { Scenario, Target, Unavailable, Workload } from './scenario.js';
+import { withServerLatency } from './server-latency.js';
 import { startReference } from './targets/children.js';
 import { startTessera } from './targets/tessera.js';
 
@@ -28,8 +29,11 @@ export interface ScenarioResult {
   databaseCpu?: number;
   idleRssMb?: number;
   peakRssMb?: number;
-  /** Latency at half of the maximum rate. */
-  half?: { rate: number; rps: number; p50: number; p99: number; errors: number };
+  /**
+   * Latency at half of the maximum rate; `serverP99` is the same requests' p99 in Tessera's request
+   * log (`server-latency.ts`).
+   */
+  half?: { rate: number; rps: number; p50: number; p99: number; errors: number; serverP99?: number };
   /** This scenario's figures in each paired round (`rounds.ts`), in round order. */
   rounds?: RoundFigure[];
 }
@@ -154,6 +158,7 @@ async function runOne(
     const rate = Math.floor(full.rps / 2);
     const half = await halfMeasurer(options, scenario, target, workload, rate)(options.durationSec);
     result.half = { rate, rps: half.rps, p50: half.p50, p99: half.p99, errors: half.errors };
+    if (half.serverP99 !== undefined) result.half.serverP99 = half.serverP99;
     result.errors = full.errors + half.errors;
   }
   return result;
@@ -179,21 +184,29 @@ function measurer(
     });
 }
 
-/** Measures latency at a fixed `rate`, requests evenly spaced (`paced.ts`). */
+/**
+ * Measures latency at a fixed `rate`, requests evenly spaced (`paced.ts`); on Tessera also the
+ * server's own p99 of the same requests, from its request log.
+ */
 function halfMeasurer(
   options: BenchOptions,
   scenario: Scenario,
   target: Target,
   workload: Extract<Workload, { kind: 'http' }>,
   rate: number,
-) {
-  return (durationSec: number) =>
+): (durationSec: number) => Promise<PacedMeasurement & { serverP99?: number }> {
+  const paced = (durationSec: number) =>
     measurePaced(urlOf(target), workload.shape, {
       rate,
       durationSec,
       connections: scenario.connections ?? options.connections,
       ...(workload.expectStatus ? { expectStatus: workload.expectStatus } : {}),
     });
+  if (target.kind !== 'tessera') return paced;
+  return async (durationSec) => {
+    const { result, serverP99 } = await withServerLatency(target.tessera.logFile, () => paced(durationSec));
+    return serverP99 === undefined ? result : { ...result, serverP99 };
+  };
 }
 
 const urlOf = (target: Target) =>

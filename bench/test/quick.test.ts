@@ -58,6 +58,7 @@ describe('bench harness, smoke run (no timing assertions)', () => {
           requests?: number;
           errors?: number;
           firstError?: string;
+          half?: { rps: number; serverP99?: number };
         }>;
         ratios: Array<{ name: string; value: number | null; rounds: number[] | null }>;
       };
@@ -94,6 +95,12 @@ describe('bench harness, smoke run (no timing assertions)', () => {
       // longer than a second on a busy machine: only the token endpoints must have completed some.
       for (const id of ['limit', 'v1.app_token.sqlite.10', 'v1.app_token.postgres.10', 'guard.cluster'])
         assert.ok((byId.get(id)?.requests ?? 0) > 0, `${id} completed no request`);
+      // Tessera's own p99 at half rate comes from its request log, given enough requests (1 s runs).
+      for (const id of ['v1.app_token.sqlite.10', 'v1.app_token.postgres.10']) {
+        const half = byId.get(id)?.half;
+        if ((half?.rps ?? 0) >= 150)
+          assert.equal(typeof half?.serverP99, 'number', `${id}: no server-side p99 from the request log`);
+      }
       const limitRatio = report.ratios.find((r) => r.name === 'app_token sqlite 10 apps / limit');
       assert.equal(typeof limitRatio?.value, 'number');
       assert.equal(limitRatio?.rounds?.length, 1, 'the limit ratio was not measured in the paired round');

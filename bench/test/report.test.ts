@@ -115,6 +115,32 @@ describe('bench report', () => {
     );
   });
 
+  it("reports the server's own p99 at half rate beside the client's, when its request log gave one", () => {
+    const name = (id: string) =>
+      `${id} server's own p99 at half rate (ms), from its request log, for reference`;
+    const { checks } = evaluate(options, [
+      row('v1.app_token.sqlite.10', 'tessera/sqlite/10', 700, {
+        half: { rate: 350, rps: 350, p50: 2, p99: 30, errors: 0, serverP99: 20 },
+        rounds: [3, 11, 4].map((halfServerP99) => ({ rps: 700, errors: 0, halfP99: 15, halfServerP99 })),
+      }),
+      row('v1.app_token.sqlite.100000', 'tessera/sqlite/100000', 600, {
+        half: { rate: 300, rps: 300, p50: 2, p99: 30, errors: 0, serverP99: 12 },
+      }),
+      // No request lines (a log level above info): no row.
+      row('v1.app_token.postgres.10', 'tessera/postgres/10', 500, {
+        half: { rate: 250, rps: 250, p50: 2, p99: 30, errors: 0 },
+      }),
+    ]);
+    const own = checks.find((c) => c.name === name('v1.app_token.sqlite.10'));
+    assert.deepEqual([own?.value, own?.rounds, own?.met], [4, [3, 11, 4], true]);
+    const mainPassOnly = checks.find((c) => c.name === name('v1.app_token.sqlite.100000'));
+    assert.deepEqual([mainPassOnly?.value, mainPassOnly?.rounds, mainPassOnly?.met], [12, null, false]);
+    assert.equal(
+      checks.find((c) => c.name === name('v1.app_token.postgres.10')),
+      undefined,
+    );
+  });
+
   it('the median of an even count is the mean of the middle two', () => {
     assert.equal(median([3, 1, 2]), 2);
     assert.equal(median([4, 1, 3, 2]), 2.5);

@@ -21,6 +21,8 @@ export interface TesseraTarget {
   apps: SeededApp[];
   /** RSS after start and seeding, before any load. */
   idleRssMb: number;
+  /** The server's stdout and stderr: its log, one line per request at `info`. */
+  logFile: string;
   stop(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ export async function startTessera(
   appCount: number,
 ): Promise<TesseraTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), `tessera-bench-${store}-`));
+  const logFile = join(dataDir, 'server.log');
   const root = randomBytes(32);
   let databaseUrl: string | undefined;
   let dropDatabase = async () => {};
@@ -79,7 +82,7 @@ export async function startTessera(
     },
     url,
     '/readyz',
-    join(dataDir, 'server.log'),
+    logFile,
     REPO,
   );
   try {
@@ -95,6 +98,7 @@ export async function startTessera(
       store,
       apps,
       idleRssMb: rssMb(child.pid),
+      logFile,
       stop: async () => {
         await child.stop();
         await dropDatabase();
