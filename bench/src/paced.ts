@@ -137,7 +137,7 @@ export async function measurePaced(
   finished = true;
   for (const conn of conns) conn.socket.destroy();
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  const at = (q: number) => quantile(latencies, q);
   return {
     rate: options.rate,
     rps: latencies.length / wall,
@@ -146,4 +146,17 @@ export async function measurePaced(
     requests: latencies.length,
     errors,
   };
+}
+
+/**
+ * The `q` quantile (0–1) of ascending `sorted` values, as the latency figures here take it: the value
+ * at index ⌊q·n⌋ (the last for q = 1); 0 when there are none.
+ *
+ * @example
+ * ```ts
+ * quantile([1, 2, 3, 4], 0.99) // 4
+ * ```
+ */
+export function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 }

@@ -1,5 +1,6 @@
 import type { BenchOptions } from './options.js';
 import type { ScenarioResult } from './run.js';
+import type { RoundFigure } from './rounds.js';
 import { appTokenId, baselineId } from './scenarios/app-token.js';
 import { GUARD_OFF_ID, GUARD_ON_ID } from './scenarios/guard.js';
 
@@ -100,6 +101,12 @@ export function median(values: readonly number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
+/** A figure of every paired round of `r`, or null when some round did not measure it. */
+function perRound(r: ScenarioResult, figure: (f: RoundFigure) => number | undefined): number[] | null {
+  const values = (r.rounds ?? []).map(figure);
+  return values.length > 0 && values.every((v) => v !== undefined) ? (values as number[]) : null;
+}
+
 /** An absolute bound from the issue (latency at half rate, errors, memory). */
 export interface Check {
   name: string;
@@ -162,27 +169,23 @@ export function evaluate(
     // bound too, the machine (not Tessera) set the figure.
     const reference = r.id === 'limit' || r.id === 'limit.node';
     if (hasLatencyTarget(r.id)) {
-      const rounds = r.rounds?.every((f) => f.halfP99 !== undefined)
-        ? r.rounds.map((f) => f.halfP99 as number)
-        : null;
-      const p99 = rounds?.length ? median(rounds) : (r.half?.p99 ?? null);
+      const rounds = perRound(r, (f) => f.halfP99);
+      const p99 = rounds ? median(rounds) : (r.half?.p99 ?? null);
       checks.push({
         name: `${r.id} p99 at half rate (ms)${reference ? ', the bare server for reference' : ''}`,
         value: p99,
-        rounds: rounds?.length ? rounds : null,
+        rounds,
         limit: '<= 10',
         met: p99 === null ? null : p99 <= 10,
       });
       // Tessera's own share of that latency, from its request log (`server-latency.ts`).
       if (r.half?.serverP99 !== undefined) {
-        const own = r.rounds?.every((f) => f.halfServerP99 !== undefined)
-          ? r.rounds.map((f) => f.halfServerP99 as number)
-          : null;
-        const value = own?.length ? median(own) : r.half.serverP99;
+        const own = perRound(r, (f) => f.halfServerP99);
+        const value = own ? median(own) : r.half.serverP99;
         checks.push({
           name: `${r.id} server's own p99 at half rate (ms), from its request log, for reference`,
           value,
-          rounds: own?.length ? own : null,
+          rounds: own,
           limit: '<= 10',
           met: value <= 10,
         });

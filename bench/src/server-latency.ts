@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { quantile } from './paced.js';
 
 /** Fewer request lines than this (a log level above `info`) give no figure. */
 const MIN_LINES = 100;
@@ -25,8 +26,7 @@ export async function withServerLatency<T>(
   const times = responseTimes(appended(logFile, from));
   if (times.length < MIN_LINES) return { result };
   times.sort((a, b) => a - b);
-  // The same quantile as the client's (`paced.ts`).
-  return { result, serverP99: times[Math.min(times.length - 1, Math.floor(0.99 * times.length))] as number };
+  return { result, serverP99: quantile(times, 0.99) };
 }
 
 function appended(file: string, from: number): string {
