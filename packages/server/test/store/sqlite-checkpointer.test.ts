@@ -17,14 +17,14 @@ const until = async (what: string, check: () => boolean, ms = 10_000) => {
 };
 
 // WAL checkpoints run in a worker thread (store/dialects/sqlite-checkpointer.ts), not inside the
-// commits of the event loop; the main connection checkpoints past 20,000 pages, or without it.
+// commits of the event loop; the main connection checkpoints past 2,000 pages, or without it.
 describe('SQLite checkpointer', () => {
   it('copies committed pages into the database file without the main connection doing it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-checkpoint-'));
     const { dialect, database, checkpointer } = sqliteDialect(dir);
     const db = new Kysely<any>({ dialect });
     try {
-      assert.equal(database.pragma('wal_autocheckpoint', { simple: true }), 20_000);
+      assert.equal(database.pragma('wal_autocheckpoint', { simple: true }), 2_000);
       await sql`create table t (id integer primary key, v text)`.execute(db);
       for (let i = 0; i < 200; i++)
         await db

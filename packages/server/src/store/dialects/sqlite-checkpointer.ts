@@ -10,17 +10,16 @@ import type SQLite from 'better-sqlite3';
 const CHECKPOINT_EVERY_MS = 50;
 
 /**
- * WAL pages (of 4 KiB) after which the main connection checkpoints by itself (SQLite's default is
- * 1,000). It still must: under steady writes a passive checkpoint never catches up with the last
- * commit, and only a checkpoint that has copied everything lets the next commit start the WAL file
- * over, so without it the file grows without bound (94 MB in 8 s in a test). By then the worker has
- * copied all but the last ~50 ms of pages, but that checkpoint still syncs the database file, on the
- * event loop: with 100,000 applications (a `last_login` on a different page for every grant) the
- * sync took 12–18 ms, and at 2,000 pages it came every ~0.5 s even at half the maximum rate, which
- * set the p99 latency. At 20,000 pages (a WAL of at most ~80 MB) it comes ~10 times less often
- * (bench/README.md, change 34).
+ * WAL pages after which the main connection checkpoints by itself (SQLite's default is 1,000). It
+ * still must: under steady writes a passive checkpoint never catches up with the last commit, and
+ * only a checkpoint that has copied everything lets the next commit start the WAL file over, so
+ * without it the file grows without bound (94 MB in 8 s in a test). By then the worker has copied
+ * all but the last ~50 ms of pages, but this checkpoint still syncs the database file on the event
+ * loop: 12–18 ms with 100,000 applications, every ~0.5 s under load. 20,000 pages made that ten times
+ * rarer and the p99 at half rate 4× lower, but cost throughput not yet explained, so it was not kept
+ * (bench/README.md, tenth session). SQLite's default applies again once the worker has exited.
  */
-const FALLBACK_AUTOCHECKPOINT_PAGES = 20_000;
+const FALLBACK_AUTOCHECKPOINT_PAGES = 2_000;
 const DEFAULT_AUTOCHECKPOINT_PAGES = 1_000;
 
 // The worker's whole program, CommonJS so that it runs the same from src/ (tsx) and dist/: its own
@@ -61,7 +60,7 @@ export interface Checkpointer {
  * endpoint that stalled every request for milliseconds, set the p99 latency, and with 100,000
  * applications (last-login rows on many pages) cost ~12 % of the throughput (bench/README.md). A
  * worker thread with its own connection checkpoints every 50 ms instead, so the main connection's
- * own checkpoint (past 20,000 pages, to restart the WAL file) finds almost nothing left to copy.
+ * own checkpoint (past 2,000 pages, to restart the WAL file) finds almost nothing left to copy.
  * Measured on 4,000 random-page updates a second: the longest commit 4.7 ms instead of 12.8 ms.
  *
  * @example
