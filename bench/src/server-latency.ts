@@ -1,5 +1,10 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LOG_FLUSH_INTERVAL_MS } from '../../packages/server/src/log/destination.js';
 import { quantile } from './paced.js';
+
+/** Long enough for the server's log buffer (`TESSERA_LOG_BUFFER`) to have written what it holds. */
+const SETTLE_MS = LOG_FLUSH_INTERVAL_MS + 100;
 
 /** Fewer request lines than this (a log level above `info`) give no figure. */
 const MIN_LINES = 100;
@@ -21,8 +26,12 @@ export async function withServerLatency<T>(
   logFile: string,
   run: () => Promise<T>,
 ): Promise<{ result: T; serverP99?: number }> {
+  // Lines still buffered from before the run would count as the run's, and its own last lines would
+  // be missed.
+  await sleep(SETTLE_MS);
   const from = statSync(logFile).size;
   const result = await run();
+  await sleep(SETTLE_MS);
   const times = responseTimes(appended(logFile, from));
   if (times.length < MIN_LINES) return { result };
   times.sort((a, b) => a - b);

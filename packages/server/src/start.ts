@@ -9,6 +9,7 @@ import { REDACT, buildServer } from './http/server.js';
 import { ensureSigningKey, openKeyRing } from './keys/key-ring.js';
 import { startKeyRotation } from './keys/rotation.js';
 import { stopSignWorker } from './keys/sign-worker.js';
+import { logDestination } from './log/destination.js';
 import { startHousekeeping } from './oauth/housekeeping.js';
 import { startSettingsCache } from './settings/settings-cache.js';
 import { migrate, openStore } from './store/store.js';
@@ -23,7 +24,10 @@ import { migrate, openStore } from './store/store.js';
  * ```
  */
 export async function start(config: Config): Promise<{ url: string; stop: () => Promise<void> }> {
-  const log = pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } });
+  const log = pino(
+    { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } },
+    logDestination(config.logBufferBytes),
+  );
   const store = openStore(config);
   const master = loadMasterKey(config.masterKey, config.dataDir);
   const result = await store.exclusive(async (db) => {
@@ -55,6 +59,8 @@ export async function start(config: Config): Promise<{ url: string; stop: () => 
     { url: issuer, store: store.dialect, cpus, signing: signOffEventLoop ? 'worker thread' : 'event loop' },
     'tessera listening',
   );
+  // Supervisors and scripts wait for this line: write it now rather than with the next few.
+  log.flush();
 
   if (result.createdAdmin?.generatedPassword) {
     // Deliberately not a log line: shown once on the terminal, never shipped to log storage.
@@ -74,6 +80,8 @@ export async function start(config: Config): Promise<{ url: string; stop: () => 
       await settingsCache.stop();
       await credentialCache.stop();
       await store.close();
+      log.info('tessera stopped');
+      await new Promise<void>((resolve) => log.flush(() => resolve()));
     },
   };
 }

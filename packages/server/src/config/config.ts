@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { SigningPlacement } from '../crypto/cpu-budget.js';
+import { LOG_FLUSH_INTERVAL_MS, MAX_LOG_BUFFER_BYTES } from '../log/destination.js';
 import {
   addressList,
   ConfigError,
@@ -35,6 +36,7 @@ export interface Config {
   readonly tokenAudience: string;
   readonly bodyLimitBytes: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly logBufferBytes: number;
   readonly refreshTokenTtlSec: number;
   readonly sessionIdleTimeoutSec: number;
   readonly lockoutThreshold: number;
@@ -148,6 +150,12 @@ export const SETTINGS: Specs = {
     description: 'Log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.',
     defaultText: 'info',
     parse: oneOf('TESSERA_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  },
+  logBufferBytes: {
+    key: 'TESSERA_LOG_BUFFER',
+    description: `Bytes of log lines gathered before they are written to stdout (at most ${MAX_LOG_BUFFER_BYTES}); lines wait ${LOG_FLUSH_INTERVAL_MS} ms at most, and a normal exit writes them all, but a killed process (\`SIGKILL\`) loses what is buffered. \`0\`: every line is written as it is logged.`,
+    defaultText: '4096',
+    parse: integer('TESSERA_LOG_BUFFER', 4096, 0, MAX_LOG_BUFFER_BYTES),
   },
   refreshTokenTtlSec: {
     key: 'TESSERA_REFRESH_TOKEN_TTL',

@@ -15,6 +15,7 @@ describe('config', () => {
     assert.equal(config.signingAlgorithm, 'ES256');
     assert.equal(config.accessTokenTtlSec, 3600);
     assert.equal(config.signOffEventLoop, 'auto');
+    assert.equal(config.logBufferBytes, 4096);
     assert.ok(Object.isFrozen(config));
   });
 
@@ -30,6 +31,7 @@ describe('config', () => {
     ['TESSERA_ADMIN_EMAIL', 'not-an-email', /email/],
     ['TESSERA_ADMIN_PASSWORD', 'short', /8 characters/],
     ['TESSERA_LOG_LEVEL', 'loud', /one of/],
+    ['TESSERA_LOG_BUFFER', '65536', /between 0 and 8192/],
     ['TESSERA_SIGN_OFF_EVENT_LOOP', 'sometimes', /auto, always, never/],
   ];
   for (const [key, value, problem] of bad) {

@@ -101,6 +101,15 @@ forEachStore('issued tokens, stored secrets and restarts', (kind) => {
   it('keeps tokens valid and data in place across a restart', async () => {
     const before = await call(server.url, 'GET', '/api/v1/apps', undefined, admin);
     await server.restart();
+    // The log buffer (TESSERA_LOG_BUFFER) is written out on SIGTERM: the request just before the stop
+    // and the stop itself are in the first run's output.
+    const firstRun = server.output().split('"msg":"tessera stopped"');
+    assert.equal(firstRun.length, 2, 'the first run logged its stop');
+    const lastRequest = (firstRun[0] as string)
+      .split('\n')
+      .filter((line) => line.includes('"request completed"'))
+      .at(-1);
+    assert.match(lastRequest ?? '', /"method":"GET","url":"\/api\/v1\/apps"/);
     const jwks = createLocalJWKSet((await call(server.url, 'GET', '/.well-known/jwks.json')).body);
     for (const token of [issued[0] as string, issued[TOKENS - 1] as string, admin]) {
       await jwtVerify(token, jwks, { issuer: server.url, audience: 'runai' });
@@ -119,5 +128,6 @@ forEachStore('issued tokens, stored secrets and restarts', (kind) => {
       AppSecret: app.secret,
     });
     assert.equal(again.status, 200);
+    assert.ok(!server.output().includes(app.secret), 'the secret never reached a log line, to the last one');
   });
 });

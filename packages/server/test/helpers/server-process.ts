@@ -94,7 +94,8 @@ export async function startServerProcess(
     const proc = child;
     if (!proc || proc.exitCode !== null) return;
     await new Promise<void>((resolve) => {
-      proc.once('exit', () => resolve());
+      // 'close', not 'exit': the log lines written as the process exits may still be in the pipe.
+      proc.once('close', () => resolve());
       proc.kill('SIGTERM');
       setTimeout(() => proc.kill('SIGKILL'), 5_000).unref();
     });
