@@ -1,15 +1,15 @@
-import pino from 'pino';
 import { bootstrap } from './bootstrap/bootstrap.js';
 import type { Config } from './config/config.js';
 import type { Context } from './context.js';
 import { startCredentialCache } from './credentials/credential-cache.js';
 import { cpuBudget, signsOffEventLoop } from './crypto/cpu-budget.js';
 import { loadMasterKey } from './crypto/master-key.js';
-import { REDACT, buildServer } from './http/server.js';
+import { buildServer } from './http/server.js';
 import { ensureSigningKey, openKeyRing } from './keys/key-ring.js';
 import { startKeyRotation } from './keys/rotation.js';
 import { stopSignWorker } from './keys/sign-worker.js';
 import { logDestination } from './log/destination.js';
+import { createLogger } from './log/logger.js';
 import { startHousekeeping } from './oauth/housekeeping.js';
 import { startSettingsCache } from './settings/settings-cache.js';
 import { migrate, openStore } from './store/store.js';
@@ -24,10 +24,7 @@ import { migrate, openStore } from './store/store.js';
  * ```
  */
 export async function start(config: Config): Promise<{ url: string; stop: () => Promise<void> }> {
-  const log = pino(
-    { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } },
-    logDestination(config.logBufferBytes),
-  );
+  const log = createLogger(config.logLevel, logDestination(config.logBufferBytes));
   const store = openStore(config);
   const master = loadMasterKey(config.masterKey, config.dataDir);
   const result = await store.exclusive(async (db) => {

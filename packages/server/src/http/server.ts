@@ -21,9 +21,6 @@ import { requireAuthentication } from './authenticated.js';
 import { installErrorHandling } from './error-handler.js';
 import { OneLineRequestLog } from './request-log.js';
 
-/** Paths whose values must never be logged, even at trace level. */
-const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'];
-
 /**
  * Builds the control plane's HTTP server: public endpoints (health, discovery, tokens) and the
  * Administrator REST API behind bearer authentication.
@@ -95,5 +92,3 @@ export async function buildServer(
   });
   return app;
 }
-
-export { REDACT };

@@ -129,5 +129,6 @@ forEachStore('issued tokens, stored secrets and restarts', (kind) => {
     });
     assert.equal(again.status, 200);
     assert.ok(!server.output().includes(app.secret), 'the secret never reached a log line, to the last one');
+    assert.ok(!server.output().includes(admin), 'nor did a bearer token sent in a header');
   });
 });
