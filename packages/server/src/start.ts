@@ -8,7 +8,7 @@ import { buildServer } from './http/server.js';
 import { ensureSigningKey, openKeyRing } from './keys/key-ring.js';
 import { startKeyRotation } from './keys/rotation.js';
 import { stopSignWorker } from './keys/sign-worker.js';
-import { logDestination } from './log/destination.js';
+import { LogDestination } from './log/destination.js';
 import { createLogger } from './log/logger.js';
 import { startHousekeeping } from './oauth/housekeeping.js';
 import { startSettingsCache } from './settings/settings-cache.js';
@@ -24,7 +24,7 @@ import { migrate, openStore } from './store/store.js';
  * ```
  */
 export async function start(config: Config): Promise<{ url: string; stop: () => Promise<void> }> {
-  const log = createLogger(config.logLevel, logDestination(config.logBufferBytes));
+  const log = createLogger(config.logLevel, new LogDestination(config.logBufferBytes));
   const store = openStore(config);
   const master = loadMasterKey(config.masterKey, config.dataDir);
   const result = await store.exclusive(async (db) => {

@@ -1,5 +1,4 @@
-import pino, { type Logger } from 'pino';
-import type { LogDestination } from './destination.js';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /** What a request's log line tells of it: never its headers, so no credential or cookie can get in. */
 interface RequestLike {
@@ -34,10 +33,10 @@ export const LOG_SERIALIZERS = {
  *
  * @example
  * ```ts
- * const log = createLogger('info', logDestination(4096))
+ * const log = createLogger('info', new LogDestination(4096))
  * log.info({ req: request }, 'seen') // {"req":{"method":"GET","url":"/",…},"msg":"seen",…}
  * ```
  */
-export function createLogger(level: string, destination: LogDestination): Logger {
+export function createLogger(level: string, destination: DestinationStream): Logger {
   return pino({ level, serializers: LOG_SERIALIZERS }, destination);
 }

@@ -6,23 +6,17 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import pino from 'pino';
-import { LOG_FLUSH_INTERVAL_MS, logDestination, type LogDestination } from '../../src/log/destination.js';
+import { LOG_FLUSH_INTERVAL_MS, LogDestination } from '../../src/log/destination.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-log-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean);
-// Ends the destination, which closes its file: its periodic flush must not outlive the test.
-const end = (destination: LogDestination) =>
-  new Promise<void>((resolve) => {
-    destination.once('close', () => resolve());
-    destination.end();
-  });
 
 describe('log destination', () => {
   it('holds lines below the buffer size, then writes them within the flush interval', async () => {
     const file = join(dir, 'buffered.log');
-    const destination = logDestination(4096, openSync(file, 'w'));
+    const destination = new LogDestination(4096, openSync(file, 'w'));
     const log = pino({}, destination);
     try {
       log.info({ n: 1 }, 'one');
@@ -36,25 +30,25 @@ describe('log destination', () => {
         ['one', 'two'],
       );
     } finally {
-      await end(destination);
+      await destination.end();
     }
   });
 
   it('writes each line as it is logged with a buffer of 0', async () => {
     const file = join(dir, 'unbuffered.log');
-    const destination = logDestination(0, openSync(file, 'w'));
+    const destination = new LogDestination(0, openSync(file, 'w'));
     const log = pino({}, destination);
     try {
       log.info('now');
       for (let i = 0; i < 500 && lines(file).length === 0; i++) await sleep(2);
       assert.equal(JSON.parse(lines(file)[0] as string).msg, 'now');
     } finally {
-      await end(destination);
+      await destination.end();
     }
   });
 
   it('refuses a buffer outside 0–8192 bytes', () => {
-    for (const bytes of [-1, 1.5, 8193]) assert.throws(() => logDestination(bytes), RangeError);
+    for (const bytes of [-1, 1.5, 8193]) assert.throws(() => new LogDestination(bytes), RangeError);
   });
 
   // In a child process: what matters is what reaches its stdout when it ends.
@@ -67,8 +61,8 @@ describe('log destination', () => {
         '--input-type=module',
         '-e',
         `import pino from 'pino';
-         import { logDestination } from ${JSON.stringify(new URL('../../src/log/destination.ts', import.meta.url).href)};
-         const log = pino({}, logDestination(8192));
+         import { LogDestination } from ${JSON.stringify(new URL('../../src/log/destination.ts', import.meta.url).href)};
+         const log = pino({}, new LogDestination(8192));
          for (let i = 0; i < 20; i++) log.info({ i }, 'buffered');
          ${ending}`,
       ],

@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { createLogger } from '../../src/log/logger.js';
-import type { LogDestination } from '../../src/log/destination.js';
 
 /** A destination that keeps the lines it is given. */
-function collector(): { lines: string[]; destination: LogDestination } {
+function collector(): { lines: string[]; destination: Writable } {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -13,7 +12,7 @@ function collector(): { lines: string[]; destination: LogDestination } {
       done();
     },
   });
-  return { lines, destination: stream as unknown as LogDestination };
+  return { lines, destination: stream };
 }
 
 describe('server logger', () => {
