@@ -16,7 +16,7 @@ interface RequestLike {
  * logged in full if a request was) and re-parsed its paths on every line: ~1.5 KB of garbage and a
  * clone per request line (bench/README.md, eleventh session).
  */
-export const LOG_SERIALIZERS = {
+const LOG_SERIALIZERS = {
   req: (req: RequestLike) => ({
     method: req.method,
     url: req.url,
