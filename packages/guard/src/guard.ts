@@ -96,6 +96,7 @@ export function createGuard(options: GuardOptions): Guard {
   let sync: FeedSync | undefined;
   let verifier: TokenVerifier | undefined;
   let verifierFor = '';
+  let verifiedIdentity: object | undefined;
 
   if (!options.manualSync) {
     sync = startFeedSync({
@@ -112,6 +113,9 @@ export function createGuard(options: GuardOptions): Guard {
   function currentVerifier(): TokenVerifier {
     const identity = state.identity;
     if (!identity) throw new GuardError('CONTROL_PLANE_UNREACHABLE', 'not synced with the control plane yet');
+    // Called on every request: the key is only rebuilt when a snapshot brought a new identity object.
+    if (verifier && identity === verifiedIdentity) return verifier;
+    verifiedIdentity = identity;
     const key = `${identity.issuer} ${identity.audience}`;
     if (!verifier || verifierFor !== key) {
       verifierFor = key;

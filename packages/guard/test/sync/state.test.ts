@@ -138,6 +138,37 @@ describe('SyncedState', () => {
     assert.equal(state.applyChange({ kind: 'resync' }), false, 'resync asks for a snapshot');
   });
 
+  it('works out a token’s rules once, and again after every rule change or snapshot', () => {
+    const state = new SyncedState();
+    state.applySnapshot(snapshot());
+    // One claims object, as the verifier's cache hands to every request with the same token.
+    const token = claims({}, Date.now() - 1000);
+    const first = state.rulesFor(token);
+    assert.equal(state.rulesFor(token), first, 'the same rules for the same verified claims');
+    assert.ok(Object.isFrozen(first), 'shared by requests, so nobody may change them');
+    state.applyChange({
+      kind: 'rule-created',
+      rule: { id: 3, subjectType: 'app', subjectId: 'a1', roleId: 8, scopeType: 'tenant', scopeId: '1' },
+    });
+    assert.deepEqual(
+      state.rulesFor(token).map((r) => r.id),
+      [1, 3],
+    );
+    state.applyChange({ kind: 'rule-deleted', ruleId: 1 });
+    assert.deepEqual(
+      state.rulesFor(token).map((r) => r.id),
+      [3],
+    );
+    state.applySnapshot(snapshot());
+    assert.deepEqual(
+      state.rulesFor(token).map((r) => r.id),
+      [1],
+    );
+    assert.equal(state.isRevoked(token), false);
+    state.applyChange({ kind: 'subject', type: 'app', id: 'a1', enabled: false, validAfter: 0 });
+    assert.equal(state.isRevoked(token), true, 'revocation is read from the subjects every time');
+  });
+
   it('serves projects of its cluster (directly or through the department) with their ancestry', () => {
     const state = new SyncedState();
     state.applySnapshot(snapshot());
