@@ -140,6 +140,12 @@ forEachStore('web UI: Users and Audit log', (kind) => {
       const form = page.getByRole('dialog', { name: 'New access rule' });
       await form.getByLabel('Subject type').selectOption('group');
       await form.getByLabel('Subject', { exact: true }).fill('ops-team');
+      // The roles load after the dialog opens; Create before then asks for a role and sends nothing.
+      await form
+        .locator('label', { hasText: /^Role/ })
+        .locator('option')
+        .first()
+        .waitFor({ state: 'attached' });
       await form.getByRole('button', { name: 'Create' }).click();
       await form.locator('button[type=submit][disabled]').waitFor();
       await form.getByLabel('Subject', { exact: true }).press('Enter');
