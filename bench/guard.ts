@@ -113,6 +113,7 @@ async function serve(): Promise<void> {
     clusterSecret: '',
     dataDir,
     logLevel: 'silent',
+    logBufferBytes: 0,
     pendingMs: 1000,
     runMs: 1000,
   };

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LOG_FLUSH_INTERVAL_MS } from '../../packages/server/src/log/destination.js';
+import { LOG_FLUSH_INTERVAL_MS } from '../../packages/log/src/destination.js';
 import { quantile } from './paced.js';
 
 /** Long enough for the server's log buffer (`TESSERA_LOG_BUFFER`) to have written what it holds. */
@@ -10,7 +10,7 @@ const SETTLE_MS = LOG_FLUSH_INTERVAL_MS + 100;
 const MIN_LINES = 100;
 
 /**
- * Runs `run` and reads, from the lines Tessera's request log (`http/request-log.ts`) appended to
+ * Runs `run` and reads, from the lines Tessera's request log (`OneLineRequestLog`, `packages/log/src/request-log.ts`) appended to
  * `logFile` meanwhile, the p99 of `responseTime`: the server's own time from a request's headers to
  * the end of its answer, without the kernel's queues, the scheduling of the other processes on the
  * two cores or the load generator's own pauses, which all weigh on the p99 the client sees. Where the

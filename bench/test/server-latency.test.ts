@@ -8,7 +8,7 @@ import { withServerLatency } from '../src/server-latency.js';
 const dir = mkdtempSync(join(tmpdir(), 'server-latency-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A line as Tessera's request log writes it (`http/request-log.ts`). */
+/** A line as Tessera's request log writes it (`OneLineRequestLog`, `packages/log/src/request-log.ts`). */
 const completed = (ms: number) =>
   JSON.stringify({
     level: 30,

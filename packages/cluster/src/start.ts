@@ -1,5 +1,5 @@
 import { createGuard, type Guard } from '@tessera/guard';
-import pino from 'pino';
+import { createLogger, LogDestination } from '@tessera/log';
 import type { ClusterConfig } from './config/config.js';
 import type { ClusterContext } from './context.js';
 import { createLocalExecutor } from './executor/local.js';
@@ -23,7 +23,7 @@ export async function startCluster(
   config: ClusterConfig,
   options: { guard?: Guard } = {},
 ): Promise<{ url: string; stop: () => Promise<void> }> {
-  const log = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
+  const log = createLogger(config.logLevel, new LogDestination(config.logBufferBytes));
   const store = openWorkloadStore(config.dataDir);
   const executor = createLocalExecutor(config, (id, phase) => recordPhase({ store }, id, phase));
   for (const w of store.list()) {
@@ -47,6 +47,8 @@ export async function startCluster(
   const app = await buildClusterServer(ctx, log);
   const url = await app.listen({ port: config.port, host: config.host });
   log.info({ url, controlPlane: config.controlPlaneUrl }, 'tessera cluster listening');
+  // Supervisors and scripts wait for this line: write it now rather than with the next few.
+  log.flush();
   return {
     url,
     stop: async () => {
@@ -54,6 +56,8 @@ export async function startCluster(
       executor.close();
       await app.close();
       store.close();
+      log.info('tessera cluster stopped');
+      await new Promise<void>((resolve) => log.flush(() => resolve()));
     },
   };
 }

@@ -1,4 +1,5 @@
 import { bootstrap } from './bootstrap/bootstrap.js';
+import { createLogger, LogDestination } from '@tessera/log';
 import type { Config } from './config/config.js';
 import type { Context } from './context.js';
 import { startCredentialCache } from './credentials/credential-cache.js';
@@ -8,8 +9,6 @@ import { buildServer } from './http/server.js';
 import { ensureSigningKey, openKeyRing } from './keys/key-ring.js';
 import { startKeyRotation } from './keys/rotation.js';
 import { stopSignWorker } from './keys/sign-worker.js';
-import { LogDestination } from './log/destination.js';
-import { createLogger } from './log/logger.js';
 import { startHousekeeping } from './oauth/housekeeping.js';
 import { startSettingsCache } from './settings/settings-cache.js';
 import { migrate, openStore } from './store/store.js';

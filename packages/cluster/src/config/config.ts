@@ -1,3 +1,4 @@
+import { DEFAULT_LOG_BUFFER_BYTES, MAX_LOG_BUFFER_BYTES } from '@tessera/log';
 import { resolve } from 'node:path';
 
 /** The Cluster API's configuration, read once at start from the environment. */
@@ -9,6 +10,8 @@ export interface ClusterConfig {
   readonly clusterSecret: string;
   readonly dataDir: string;
   readonly logLevel: string;
+  /** Bytes of log lines gathered before they are written (`TESSERA_LOG_BUFFER`; 0: each line at once). */
+  readonly logBufferBytes: number;
   /** How long the local executor keeps a workload Pending, then Running, in ms. */
   readonly pendingMs: number;
   readonly runMs: number;
@@ -44,7 +47,7 @@ function required(env: Record<string, string | undefined>, key: string): string 
 
 /**
  * Reads `PORT`, `HOST`, `TESSERA_CONTROL_PLANE_URL`, `TESSERA_CLUSTER_UUID`, `TESSERA_CLUSTER_SECRET`,
- * `TESSERA_DATA_DIR`, `TESSERA_LOG_LEVEL` and the local executor's `TESSERA_EXECUTOR_PENDING_MS` /
+ * `TESSERA_DATA_DIR`, `TESSERA_LOG_LEVEL`, `TESSERA_LOG_BUFFER` and the local executor's `TESSERA_EXECUTOR_PENDING_MS` /
  * `TESSERA_EXECUTOR_RUN_MS`. A wrong value throws {@link ClusterConfigError}.
  *
  * @example
@@ -73,6 +76,7 @@ export function loadClusterConfig(env: Record<string, string | undefined>): Clus
     clusterSecret: required(env, 'TESSERA_CLUSTER_SECRET'),
     dataDir: resolve(env.TESSERA_DATA_DIR || './data-cluster'),
     logLevel,
+    logBufferBytes: int(env, 'TESSERA_LOG_BUFFER', DEFAULT_LOG_BUFFER_BYTES, MAX_LOG_BUFFER_BYTES),
     pendingMs: int(env, 'TESSERA_EXECUTOR_PENDING_MS', 1_000, 3_600_000),
     runMs: int(env, 'TESSERA_EXECUTOR_RUN_MS', 60_000, 86_400_000),
   });

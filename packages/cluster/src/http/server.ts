@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { fastifyGuard } from '@tessera/guard';
+import { OneLineRequestLog } from '@tessera/log';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ClusterContext } from '../context.js';
 import { projectRoutes } from '../projects/routes.js';
@@ -25,6 +26,7 @@ export async function buildClusterServer(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger || undefined,
+    logController: new OneLineRequestLog(),
     bodyLimit: 1_048_576,
     requestTimeout: 30_000,
     return503OnClosing: true,

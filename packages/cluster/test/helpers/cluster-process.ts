@@ -76,7 +76,8 @@ export async function startClusterProcess(
   async function stop(): Promise<void> {
     if (child.exitCode !== null) return;
     await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
+      // 'close', not 'exit': the output pipes are read to their end, so output() has the last lines.
+      child.once('close', () => resolve());
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
     });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { SigningPlacement } from '../crypto/cpu-budget.js';
-import { LOG_FLUSH_INTERVAL_MS, MAX_LOG_BUFFER_BYTES } from '../log/destination.js';
+import { DEFAULT_LOG_BUFFER_BYTES, LOG_FLUSH_INTERVAL_MS, MAX_LOG_BUFFER_BYTES } from '@tessera/log';
 import {
   addressList,
   ConfigError,
@@ -154,8 +154,8 @@ export const SETTINGS: Specs = {
   logBufferBytes: {
     key: 'TESSERA_LOG_BUFFER',
     description: `Bytes of log lines gathered before they are written to stdout (at most ${MAX_LOG_BUFFER_BYTES}); lines wait ${LOG_FLUSH_INTERVAL_MS} ms at most, and a normal exit writes them all, but a killed process (\`SIGKILL\`) loses what is buffered. \`0\`: every line is written as it is logged.`,
-    defaultText: '4096',
-    parse: integer('TESSERA_LOG_BUFFER', 4096, 0, MAX_LOG_BUFFER_BYTES),
+    defaultText: String(DEFAULT_LOG_BUFFER_BYTES),
+    parse: integer('TESSERA_LOG_BUFFER', DEFAULT_LOG_BUFFER_BYTES, 0, MAX_LOG_BUFFER_BYTES),
   },
   refreshTokenTtlSec: {
     key: 'TESSERA_REFRESH_TOKEN_TTL',

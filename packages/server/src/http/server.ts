@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { OneLineRequestLog } from '@tessera/log';
 import { accessRuleRoutes } from '../admin/access-rules/routes.js';
 import { adminRoutes } from '../admin/register.js';
 import { appRoutes } from '../admin/apps/routes.js';
@@ -19,7 +20,6 @@ import { registerWellKnown } from '../wellknown/routes.js';
 import { feedRoutes } from '../feed/routes.js';
 import { requireAuthentication } from './authenticated.js';
 import { installErrorHandling } from './error-handler.js';
-import { OneLineRequestLog } from './request-log.js';
 
 /**
  * Builds the control plane's HTTP server: public endpoints (health, discovery, tokens) and the

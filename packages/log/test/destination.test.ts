@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import pino from 'pino';
-import { LOG_FLUSH_INTERVAL_MS, LogDestination } from '../../src/log/destination.js';
+import { LOG_FLUSH_INTERVAL_MS, LogDestination } from '../src/destination.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-log-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,7 +61,7 @@ describe('log destination', () => {
         '--input-type=module',
         '-e',
         `import pino from 'pino';
-         import { LogDestination } from ${JSON.stringify(new URL('../../src/log/destination.ts', import.meta.url).href)};
+         import { LogDestination } from ${JSON.stringify(new URL('../src/destination.ts', import.meta.url).href)};
          const log = pino({}, new LogDestination(8192));
          for (let i = 0; i < 20; i++) log.info({ i }, 'buffered');
          ${ending}`,

@@ -10,7 +10,7 @@ interface RequestLike {
 }
 
 /**
- * The serializers of every log line, the server's own and Fastify's (a `loggerInstance`'s serializers
+ * The serializers of every log line, a process's own and Fastify's (a `loggerInstance`'s serializers
  * override Fastify's defaults): a `req` or `res` logged anywhere becomes the few fields below, whatever
  * object it was. This replaces pino's `redact` paths, which named three headers (any other header was
  * logged in full if a request was) and re-parsed its paths on every line: ~1.5 KB of garbage and a
@@ -29,7 +29,7 @@ const LOG_SERIALIZERS = {
 };
 
 /**
- * The server's root logger: JSON lines at `level` to `destination`, with {@link LOG_SERIALIZERS}.
+ * A process's root logger (the control plane's, a Cluster API's): JSON lines at `level` to `destination`, with {@link LOG_SERIALIZERS}.
  *
  * @example
  * ```ts

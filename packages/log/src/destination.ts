@@ -13,8 +13,11 @@ export const LOG_FLUSH_INTERVAL_MS = 250;
 /** The largest buffer allowed. */
 export const MAX_LOG_BUFFER_BYTES = 8192;
 
+/** The buffer the server and the Cluster API use unless `TESSERA_LOG_BUFFER` says otherwise. */
+export const DEFAULT_LOG_BUFFER_BYTES = 4096;
+
 /**
- * The server's log destination: JSON lines to a file descriptor (stdout by default), handed to
+ * A Tessera process's log destination (the control plane's and each Cluster API's): JSON lines to a file descriptor (stdout by default), handed to
  * sonic-boom (pino's own asynchronous writer) once `bufferBytes` of lines have gathered or
  * {@link LOG_FLUSH_INTERVAL_MS} has passed, whichever comes first. With a buffer of 0 each line is
  * handed over as it is logged, as pino does by default.
@@ -27,7 +30,7 @@ export const MAX_LOG_BUFFER_BYTES = 8192;
  *
  * What it costs: lines still gathered when the process is killed outright (`SIGKILL`, the
  * out-of-memory killer) are lost, at most `bufferBytes` of them. Any exit Node sees — `process.exit`
- * (the server's `SIGTERM`/`SIGINT` handler ends with it), an uncaught exception, the event loop
+ * (both servers' `SIGTERM`/`SIGINT` handlers end with it), an uncaught exception, the event loop
  * running dry — writes them first. The audit trail is not in the log: every issued token is in the
  * store's audit events before it is returned.
  *

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { createLogger } from '../../src/log/logger.js';
+import { createLogger } from '../src/logger.js';
 
 /** A destination that keeps the lines it is given. */
 function collector(): { lines: string[]; destination: Writable } {
@@ -15,7 +15,7 @@ function collector(): { lines: string[]; destination: Writable } {
   return { lines, destination: stream };
 }
 
-describe('server logger', () => {
+describe('createLogger', () => {
   it('logs a request and an answer as a few fields, never their headers', async () => {
     const { lines, destination } = collector();
     const log = createLogger('trace', destination);
