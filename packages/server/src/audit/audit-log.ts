@@ -47,22 +47,6 @@ export async function recordAudit(db: Kysely<Database>, event: AuditEvent, now =
 }
 
 /**
- * Appends several events in one statement (the token endpoints' group commit, token/grant-journal.ts).
- *
- * @example
- * ```ts
- * await recordAuditBatch(trx, [{ event, at: Date.now() }])
- * ```
- */
-export async function recordAuditBatch(
-  db: Kysely<Database>,
-  events: ReadonlyArray<{ event: AuditEvent; at: number }>,
-): Promise<void> {
-  if (events.length === 0) return;
-  await db.insertInto('audit_events').values(auditRows(events)).execute();
-}
-
-/**
  * The `audit_events` rows of several events, for a caller that inserts them in its own statement.
  *
  * @example

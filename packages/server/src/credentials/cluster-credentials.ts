@@ -36,8 +36,6 @@ export async function clusterGrantOutcome(
     ok: true,
     subject: { id: cluster.id, type: 'cluster', tenantId: cluster.tenant_id, clientId: cluster.id },
     subjectName: cluster.name,
-    touch: async (db) => {
-      await db.updateTable('clusters').set({ last_seen: Date.now() }).where('id', '=', cluster.id).execute();
-    },
+    lastLogin: { table: 'clusters', id: cluster.id },
   };
 }

@@ -49,7 +49,6 @@ export async function completeGrant(
           result: 'success',
           sourceIp,
         },
-        outcome.touch,
         outcome.lastLogin,
       ),
   );

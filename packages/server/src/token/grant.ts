@@ -1,15 +1,22 @@
-import type { Kysely } from 'kysely';
 import type { Context } from '../context.js';
 import type { OAuthClient } from '../oauth/clients.js';
 import type { OAuthErrorCode } from '../oauth/oauth-error.js';
 import type { TokenOptions } from './issue.js';
-import type { Database } from '../store/schema.js';
 import type { TokenSubject } from './mint.js';
 import type { TokenFields } from './request-fields.js';
 
-/** A row with a `last_login` column. */
+/** The column in which each table records its subject's last login: a cluster's is its `last_seen`. */
+export const LAST_LOGIN_COLUMN = {
+  applications: 'last_login',
+  users: 'last_login',
+  service_accounts: 'last_login',
+  access_keys: 'last_login',
+  clusters: 'last_seen',
+} as const;
+
+/** A row that records its subject's last login ({@link LAST_LOGIN_COLUMN}). */
 export interface LastLogin {
-  table: 'applications' | 'users' | 'service_accounts' | 'access_keys';
+  table: keyof typeof LAST_LOGIN_COLUMN;
   id: string;
 }
 
@@ -33,11 +40,9 @@ export type GrantOutcome =
       subject: TokenSubject;
       subjectName: string;
       /**
-       * Records the login (`last_login`) through `db`: the endpoint's transaction with its audit event.
-       * It must write through `db` only: on SQLite any other handle waits for that transaction forever.
+       * The row whose `last_login` this login sets, in the same commit as its audit event (the grant
+       * journal's batch). Absent for a grant that is not a login: a refresh, a device code's poll.
        */
-      touch: (db: Kysely<Database>) => Promise<void>;
-      /** The row whose `last_login` {@link touch} sets: lets the endpoint set a batch's in one UPDATE. */
       lastLogin?: LastLogin;
       /** ID/refresh token wishes; absent: an access token only. */
       tokenOptions?: TokenOptions;

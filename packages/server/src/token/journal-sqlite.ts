@@ -2,9 +2,9 @@ import type SQLite from 'better-sqlite3';
 import type { Insertable } from 'kysely';
 import { AUDIT_COLUMNS } from '../audit/audit-log.js';
 import type { AuditEventTable } from '../store/schema.js';
-import type { LastLogin } from './grant.js';
+import { LAST_LOGIN_COLUMN, type LastLogin } from './grant.js';
 
-/** Writes one batch: the `last_login` of each named row, then the audit rows, in one transaction. */
+/** Writes one batch: the last login of each named row, then the audit rows, in one transaction. */
 export type SqliteBatchWriter = (
   logins: ReadonlyMap<LastLogin['table'], ReadonlySet<string>>,
   at: number,
@@ -46,8 +46,12 @@ export function sqliteBatchWriter(database: SQLite.Database): SqliteBatchWriter 
   const touch = (table: LastLogin['table']) => {
     let statement = touches.get(table);
     if (!statement) {
-      // `table` is one of LastLogin's four literal names, never caller input.
-      statement = database.prepare(`update ${table} set last_login = ? where id = ?`);
+      // `table` is one of LastLogin's literal names, never caller input. Never back in time, as on
+      // PostgreSQL (journal-postgres.ts), should another connection's batch have set a later one.
+      const column = LAST_LOGIN_COLUMN[table];
+      statement = database.prepare(
+        `update ${table} set ${column} = max(coalesce(${column}, 0), ?) where id = ?`,
+      );
       touches.set(table, statement);
     }
     return statement;

@@ -26,8 +26,5 @@ export function appGrantOutcome(
     subject: { id: app.id, type: 'app', tenantId: app.tenant_id, clientId: app.client_id },
     subjectName: app.name,
     lastLogin: { table: 'applications', id: app.id },
-    touch: async (db) => {
-      await db.updateTable('applications').set({ last_login: Date.now() }).where('id', '=', app.id).execute();
-    },
   };
 }

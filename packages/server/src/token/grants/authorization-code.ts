@@ -43,8 +43,5 @@ export const authorizationCodeGrant: GrantHandler = async (ctx, { fields, tenant
       authTime: row.auth_time,
     },
     lastLogin: { table: 'users', id: subject.id },
-    touch: async (db) => {
-      await db.updateTable('users').set({ last_login: Date.now() }).where('id', '=', subject.id).execute();
-    },
   };
 };

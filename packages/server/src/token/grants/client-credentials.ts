@@ -47,13 +47,6 @@ async function checkClient(
       subject: { id: account.id, type: 'service-account', tenantId, clientId: account.client_id },
       subjectName: account.name,
       lastLogin: { table: 'service_accounts', id: account.id },
-      touch: async (trx) => {
-        await trx
-          .updateTable('service_accounts')
-          .set({ last_login: Date.now() })
-          .where('id', '=', account.id)
-          .execute();
-      },
     };
   }
 
@@ -112,8 +105,5 @@ function accessKeyOutcome(
     },
     subjectName: key.email,
     lastLogin: { table: 'access_keys', id: key.id },
-    touch: async (db) => {
-      await db.updateTable('access_keys').set({ last_login: Date.now() }).where('id', '=', key.id).execute();
-    },
   };
 }

@@ -69,6 +69,5 @@ export const deviceCodeGrant: GrantHandler = async (ctx, { fields, tenantId, cli
       issuer: row.issuer,
       authTime: row.auth_time ?? now,
     },
-    touch: async () => {},
   };
 };

@@ -93,8 +93,5 @@ export const externalTokenGrant: GrantHandler = async (ctx, { fields, tenantId, 
     subjectName: user.email,
     tokenOptions: { clientId: CLI_CLIENT_ID, scope: V1_USER_SCOPE, issuer },
     lastLogin: { table: 'users', id: user.id },
-    touch: async (trx) => {
-      await trx.updateTable('users').set({ last_login: Date.now() }).where('id', '=', user.id).execute();
-    },
   };
 };

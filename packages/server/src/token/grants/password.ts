@@ -75,8 +75,5 @@ export const passwordGrant: GrantHandler = async (
       issuer,
     },
     lastLogin: { table: 'users', id: user.id },
-    touch: async (trx) => {
-      await trx.updateTable('users').set({ last_login: Date.now() }).where('id', '=', user.id).execute();
-    },
   };
 };

@@ -66,6 +66,5 @@ export const refreshTokenGrant: GrantHandler = async (
       authTime: row.auth_time,
       rotateFrom: { id: row.id, familyId: row.family_id },
     },
-    touch: async () => {},
   };
 };
