@@ -17,10 +17,11 @@ export const MAX_LOG_BUFFER_BYTES = 8192;
 export const DEFAULT_LOG_BUFFER_BYTES = 4096;
 
 /**
- * A Tessera process's log destination (the control plane's and each Cluster API's): JSON lines to a file descriptor (stdout by default), handed to
- * sonic-boom (pino's own asynchronous writer) once `bufferBytes` of lines have gathered or
- * {@link LOG_FLUSH_INTERVAL_MS} has passed, whichever comes first. With a buffer of 0 each line is
- * handed over as it is logged, as pino does by default.
+ * A Tessera process's log destination (the control plane's and each Cluster API's): JSON lines to
+ * a file descriptor (stdout by default), handed to sonic-boom (pino's own asynchronous writer)
+ * once `bufferBytes` of lines have gathered or {@link LOG_FLUSH_INTERVAL_MS} has passed, whichever
+ * comes first. With a buffer of 0 each line is handed over as it is logged, as pino does by
+ * default.
  *
  * Why gather: every write is a system call on libuv's thread pool, and waking a pool thread and
  * being woken back cost more than formatting the line. Why gather here and not with sonic-boom's

@@ -29,7 +29,8 @@ const LOG_SERIALIZERS = {
 };
 
 /**
- * A process's root logger (the control plane's, a Cluster API's): JSON lines at `level` to `destination`, with {@link LOG_SERIALIZERS}.
+ * A process's root logger (the control plane's, a Cluster API's): JSON lines at `level` to
+ * `destination`, with {@link LOG_SERIALIZERS}.
  *
  * @example
  * ```ts

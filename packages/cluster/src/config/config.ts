@@ -47,8 +47,8 @@ function required(env: Record<string, string | undefined>, key: string): string 
 
 /**
  * Reads `PORT`, `HOST`, `TESSERA_CONTROL_PLANE_URL`, `TESSERA_CLUSTER_UUID`, `TESSERA_CLUSTER_SECRET`,
- * `TESSERA_DATA_DIR`, `TESSERA_LOG_LEVEL`, `TESSERA_LOG_BUFFER` and the local executor's `TESSERA_EXECUTOR_PENDING_MS` /
- * `TESSERA_EXECUTOR_RUN_MS`. A wrong value throws {@link ClusterConfigError}.
+ * `TESSERA_DATA_DIR`, `TESSERA_LOG_LEVEL`, `TESSERA_LOG_BUFFER` and the local executor's
+ * `TESSERA_EXECUTOR_PENDING_MS` / `TESSERA_EXECUTOR_RUN_MS`. A wrong value throws {@link ClusterConfigError}.
  *
  * @example
  * ```ts

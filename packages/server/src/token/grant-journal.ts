@@ -20,7 +20,7 @@ interface Entry {
 /** Writes token-grant bookkeeping (audit event, last login) with group commit. */
 export interface GrantJournal {
   /**
-   * Resolves once `event`, and `lastLogin`'s row's `last_login`, have committed; rejects if that
+   * Resolves once `event`, and the last login of `lastLogin`'s row, have committed; rejects if that
    * commit failed, in which case nothing of it was written.
    */
   record(event: AuditEvent, lastLogin?: LastLogin): Promise<void>;

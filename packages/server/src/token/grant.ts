@@ -40,8 +40,9 @@ export type GrantOutcome =
       subject: TokenSubject;
       subjectName: string;
       /**
-       * The row whose `last_login` this login sets, in the same commit as its audit event (the grant
-       * journal's batch). Absent for a grant that is not a login: a refresh, a device code's poll.
+       * The row whose last login ({@link LAST_LOGIN_COLUMN}) this login sets, in the same commit as
+       * its audit event (the grant journal's batch). Absent for a grant that is not a login: a
+       * refresh, a device code's poll.
        */
       lastLogin?: LastLogin;
       /** ID/refresh token wishes; absent: an access token only. */

@@ -34,11 +34,11 @@ interface BatchParams {
  * Replicas sharing the database write batches at the same time, often naming the same rows (a busy
  * application's grants land on every replica). A plain `UPDATE … WHERE id = ANY(…)` locks its rows
  * in whatever order the plan meets them, so two such batches waited for each other's commit and
- * deadlocked: two journals on one database lost a batch (16 grants refused) in each of two 4-second
- * runs (test/token/grant-journal.test.ts). So each update takes only the rows no other batch holds
- * (`FOR UPDATE SKIP LOCKED`): it never waits and never deadlocks. A row skipped is being set by the
- * batch that holds it, to the time of a grant milliseconds away from this one, and `GREATEST` keeps
- * `last_login` from moving back when batches commit out of order.
+ * deadlocked: before this form, with two journals on one database, PostgreSQL aborted a batch in
+ * every run of the replica case in test/token/grant-journal.test.ts. So each update takes only the
+ * rows no other batch holds (`FOR UPDATE SKIP LOCKED`): it never waits and never deadlocks. A row
+ * skipped is being set by the batch that holds it, to the time of a grant milliseconds away from
+ * this one, and `GREATEST` keeps `last_login` from moving back when batches commit out of order.
  */
 const writeBatch = preparedQuery(
   (_db, p: BatchParams) => sql`

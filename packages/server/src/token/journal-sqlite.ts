@@ -19,9 +19,9 @@ export type SqliteBatchWriter = (
  *
  * The events go in as one multi-row INSERT with positional parameters, one statement per batch
  * size (the journal caps a batch at 256 rows, so at most 256 statements, 3,328 parameters each at
- * most, under SQLite's 32,766): a row per `run` with named parameters cost 10.9–13.1 µs of CPU a
- * row in a microbenchmark of 8-grant batches, one `run` per batch 8.2–8.3 µs (bench/README.md,
- * twelfth session).
+ * most, under SQLite's 32,766): with a `run` per event and named parameters the writer cost
+ * 16.3–20.2 µs of CPU a grant in 8-grant batches, this way 13.2–14.4 µs (bench/README.md, twelfth
+ * session).
  *
  * @example
  * ```ts
