@@ -50,7 +50,8 @@ export function SubjectAccessDialog({
   onClose: () => void;
 }) {
   const [rules, setRules] = useState<AccessRule[]>();
-  const [roles, setRoles] = useState<Role[]>([]);
+  // Undefined until the server's roles have loaded: adding waits for them (below).
+  const [roles, setRoles] = useState<Role[]>();
   const [projects, setProjects] = useState<ProjectRow[]>();
   const [choice, setChoice] = useState<string>(SEED_ROLES[0].label);
   const [project, setProject] = useState('');
@@ -86,6 +87,7 @@ export function SubjectAccessDialog({
   const add = async (e: FormEvent) => {
     e.preventDefault();
     setError(undefined);
+    if (!roles) return;
     const role = roles.find((r) => r.name === seed.roleName);
     if (!role) return setError(`Role: ${seed.label} is not available on this server.`);
     if (seed.perProject && !project.trim())
@@ -172,7 +174,10 @@ export function SubjectAccessDialog({
                 />
               </label>
             ))}
-          <button type="submit">Add role</button>
+          {/* Until the roles are in, a click would name none: "not available on this server". */}
+          <button type="submit" disabled={!roles}>
+            Add role
+          </button>
         </form>
       )}
       <div className="dialog-actions">

@@ -152,9 +152,21 @@ forEachStore('web UI: Service accounts, Access keys, Clusters', (kind) => {
 
   it('gives the service account a role, disables and enables it', async (t) => {
     if (needs(t)) return;
+    // The server's roles load after the dialog opens: until then "Add role" is disabled (a click
+    // would name no role). Held here to see it; under load it happened by itself.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/v1/authorization/roles', async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.getByRole('button', { name: 'Roles and projects of ci-sa' }).click();
     const dialog = page.getByRole('dialog', { name: 'Access of ci-sa' });
     await dialog.getByText(/No roles yet: this service account/).waitFor();
+    assert.equal(await dialog.getByRole('button', { name: 'Add role' }).isDisabled(), true);
+    release();
+    await dialog.locator('button[type=submit]:not([disabled])', { hasText: 'Add role' }).waitFor();
+    await page.unroute('**/api/v1/authorization/roles');
     await dialog.getByLabel('Role').selectOption('Editor');
     await dialog.getByRole('button', { name: 'Add role' }).click();
     await dialog.getByRole('button', { name: /^Remove Editor on / }).waitFor();
