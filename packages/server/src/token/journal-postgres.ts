@@ -1,15 +1,16 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { AuditEventTable, Database } from '../store/schema.js';
 import { preparedQuery } from '../store/prepared-query.js';
-import type { LastLogin } from './grant.js';
+import { LAST_LOGIN_COLUMN, type LastLogin } from './grant.js';
 
-interface BatchParams {
+/** The tables a batch may set a last login in: each gets its own `WITH`, named in every batch. */
+const LOGIN_TABLES = Object.keys(LAST_LOGIN_COLUMN) as LastLogin['table'][];
+
+/** Per table, the ids whose last login the batch sets (parameters named after their tables). */
+type LoginIds = Record<LastLogin['table'], string[]>;
+
+interface BatchParams extends LoginIds {
   at: number;
-  applications: string[];
-  users: string[];
-  serviceAccounts: string[];
-  accessKeys: string[];
-  clusters: string[];
   tenantIds: number[];
   timestamps: number[];
   actorTypes: string[];
@@ -23,6 +24,16 @@ interface BatchParams {
   reasons: (string | null)[];
   sourceIps: (string | null)[];
   details: (string | null)[];
+}
+
+/** One `WITH` of {@link writeBatch}: the table's rows named in the batch that no other batch holds. */
+function touched(table: LastLogin['table'], p: BatchParams) {
+  const column = sql.ref(LAST_LOGIN_COLUMN[table]);
+  return sql`${sql.raw(`touched_${table}`)} as (
+      update ${sql.table(table)} set ${column} = greatest(${column}, ${p.at})
+      where id in (select id from ${sql.table(table)} where id = any(${p[table]}::text[]) for update skip locked)
+      returning id
+    )`;
 }
 
 /**
@@ -42,27 +53,7 @@ interface BatchParams {
  */
 const writeBatch = preparedQuery(
   (_db, p: BatchParams) => sql`
-    with touched_applications as (
-      update applications set last_login = greatest(last_login, ${p.at})
-      where id in (select id from applications where id = any(${p.applications}::text[]) for update skip locked)
-      returning id
-    ), touched_users as (
-      update users set last_login = greatest(last_login, ${p.at})
-      where id in (select id from users where id = any(${p.users}::text[]) for update skip locked)
-      returning id
-    ), touched_service_accounts as (
-      update service_accounts set last_login = greatest(last_login, ${p.at})
-      where id in (select id from service_accounts where id = any(${p.serviceAccounts}::text[]) for update skip locked)
-      returning id
-    ), touched_access_keys as (
-      update access_keys set last_login = greatest(last_login, ${p.at})
-      where id in (select id from access_keys where id = any(${p.accessKeys}::text[]) for update skip locked)
-      returning id
-    ), touched_clusters as (
-      update clusters set last_seen = greatest(last_seen, ${p.at})
-      where id in (select id from clusters where id = any(${p.clusters}::text[]) for update skip locked)
-      returning id
-    )
+    with ${sql.join(LOGIN_TABLES.map((table) => touched(table, p)))}
     insert into audit_events (tenant_id, timestamp, actor_type, actor_id, actor_name, action,
       resource_type, resource_id, resource_name, result, reason, source_ip, details)
     select * from unnest(${p.tenantIds}::integer[], ${p.timestamps}::bigint[], ${p.actorTypes}::text[],
@@ -73,7 +64,7 @@ const writeBatch = preparedQuery(
 );
 
 /**
- * PostgreSQL: a grant-journal batch — its `last_login` updates and its audit rows — in one round trip.
+ * PostgreSQL: a grant-journal batch — its last-login updates and its audit rows — in one round trip.
  *
  * @example
  * ```ts
@@ -86,16 +77,11 @@ export async function writePostgresBatch(
   at: number,
   rows: readonly Insertable<AuditEventTable>[],
 ): Promise<void> {
-  const ids = (table: LastLogin['table']) => [...(logins.get(table) ?? [])];
   const column = <K extends keyof Insertable<AuditEventTable>>(name: K) =>
     rows.map((row) => row[name] ?? null) as NonNullable<Insertable<AuditEventTable>[K]>[];
   await writeBatch(db, {
     at,
-    applications: ids('applications'),
-    users: ids('users'),
-    serviceAccounts: ids('service_accounts'),
-    accessKeys: ids('access_keys'),
-    clusters: ids('clusters'),
+    ...(Object.fromEntries(LOGIN_TABLES.map((table) => [table, [...(logins.get(table) ?? [])]])) as LoginIds),
     tenantIds: column('tenant_id'),
     timestamps: column('timestamp'),
     actorTypes: column('actor_type'),
