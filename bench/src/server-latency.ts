@@ -10,12 +10,13 @@ const SETTLE_MS = LOG_FLUSH_INTERVAL_MS + 100;
 const MIN_LINES = 100;
 
 /**
- * Runs `run` and reads, from the lines Tessera's request log (`OneLineRequestLog`, `packages/log/src/request-log.ts`) appended to
- * `logFile` meanwhile, the p99 of `responseTime`: the server's own time from a request's headers to
- * the end of its answer, without the kernel's queues, the scheduling of the other processes on the
- * two cores or the load generator's own pauses, which all weigh on the p99 the client sees. Where the
- * bare limit's p99 at half rate runs to 100 ms on a noisy machine, this tells whether Tessera's share
- * of the latency meets the bound. `serverP99` is absent when the log holds no request lines.
+ * Runs `run` and reads, from the lines Tessera's request log (`OneLineRequestLog` in
+ * `packages/log/src/request-log.ts`) appended to `logFile` meanwhile, the p99 of `responseTime`:
+ * the server's own time from a request's headers to the end of its answer, without the kernel's
+ * queues, the scheduling of the other processes on the two cores or the load generator's own
+ * pauses, which all weigh on the p99 the client sees. Where the bare limit's p99 at half rate runs
+ * to 100 ms on a noisy machine, this tells whether Tessera's share of the latency meets the bound.
+ * `serverP99` is absent when the log holds no request lines.
  *
  * @example
  * ```ts

@@ -1,5 +1,5 @@
-import { bootstrap } from './bootstrap/bootstrap.js';
 import { createLogger, LogDestination } from '@tessera/log';
+import { bootstrap } from './bootstrap/bootstrap.js';
 import type { Config } from './config/config.js';
 import type { Context } from './context.js';
 import { startCredentialCache } from './credentials/credential-cache.js';
