@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { fastifyGuard } from '@tessera/guard';
+import { drainRejectedBodies } from '@tessera/http';
 import { OneLineRequestLog } from '@tessera/log';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ClusterContext } from '../context.js';
@@ -32,6 +33,7 @@ export async function buildClusterServer(
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandling(app);
+  drainRejectedBodies(app);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) =>

@@ -204,6 +204,17 @@ forEachStore('cluster API', (kind) => {
     );
     assert.equal(unknownProject.status, 400);
     assert.match(unknownProject.body.message, /^projectId/);
+    const tooLarge = await c('POST', '/api/v1/workloads/trainings', researcher.token, {
+      ...training(land.projectP, 'x'),
+      padding: 'x'.repeat(2 * 1024 * 1024),
+    });
+    assert.equal(tooLarge.status, 413);
+    assert.match(tooLarge.body.message, /too large/);
+    assert.notEqual(
+      tooLarge.headers.get('connection'),
+      'close',
+      'the rest was read (packages/http): no reset',
+    );
   });
 
   it('a token from another issuer gets 401; no token gets 401 with WWW-Authenticate', async () => {

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { drainRejectedBodies } from '@tessera/http';
 import { OneLineRequestLog } from '@tessera/log';
 import { accessRuleRoutes } from '../admin/access-rules/routes.js';
 import { adminRoutes } from '../admin/register.js';
@@ -50,6 +51,7 @@ export async function buildServer(
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandling(app);
+  drainRejectedBodies(app);
   app.addSchema(ErrorBody);
   // Callback style: an async hook costs every request a promise and a microtask turn.
   app.addHook('onSend', (_request, reply, payload, done) => {

@@ -210,6 +210,12 @@ forEachStore('POST /api/v1/token', (kind) => {
       assert.equal(res.body.code, status, name);
       assert.match(res.body.message, message, name);
     }
+    const tooLarge = cases.find(([name]) => name === '2 MiB body')![1];
+    assert.notEqual(
+      tooLarge.headers.get('connection'),
+      'close',
+      'the rest was read (packages/http): no reset',
+    );
   });
 
   it('signs in users with the password grant, refusing a wrong password with the same 401', async () => {

@@ -1,0 +1,1 @@
+export { DRAIN_MAX_BYTES, DRAIN_MAX_MS, drainRejectedBodies, type DrainLimits } from './rejected-body.js';
