@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit-log.js';
 import type { Context } from '../context.js';
 import { TesseraError } from '../errors/registry.js';
 import { preparedQuery } from '../store/prepared-query.js';
+import type { Database } from '../store/schema.js';
 import { oauthPolicy } from './policy.js';
 
 /** What is being guessed at, and from where. */
@@ -92,15 +93,21 @@ const undoAttempt = preparedQuery((db, p: { key: string }) =>
     .set({ failures: sql<number>`case when failures > 0 then failures - 1 else 0 end` })
     .where('key', '=', p.key),
 );
-const undoAttemptAndLock = preparedQuery((db, p: { key: string; previous: number }) =>
+/**
+ * Gives back the lock this attempt set. Not prepared, unlike its neighbours: it changes a lock, which
+ * the credential cache must hear of, and only statements run through Kysely's driver are watched
+ * (store/credential-writes.ts); prepared ones go straight to the connection. Rare: only the attempt
+ * that set an address lock and then succeeded runs it.
+ */
+const undoAttemptAndLock = (db: Kysely<Database>, p: { key: string; previous: number }) =>
   db
     .updateTable('auth_throttle')
     .set({
       failures: sql<number>`case when failures > 0 then failures - 1 else 0 end`,
       locked_until: p.previous,
     })
-    .where('key', '=', p.key),
-);
+    .where('key', '=', p.key)
+    .execute();
 /** Counts an attempt, forgetting the failures of an unlocked key last counted before `stale`. */
 const countAttempt = preparedQuery((db, p: { key: string; now: number; stale: number }) =>
   db

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
+import { sql } from 'kysely';
+import pg from 'pg';
 import type { Context } from '../../src/context.js';
+import { CREDENTIALS_CHANNEL } from '../../src/store/migrations/0007-credential-notify.js';
 import { throttled, throttleKeys, type ThrottleSubject } from '../../src/oauth/throttle.js';
 import type { Store } from '../../src/store/store.js';
 import { forEachStore } from '../helpers/each-store.js';
@@ -73,6 +76,52 @@ forEachStore('throttled', (kind) => {
     const locked = await rowOf(keys.address);
     assert.equal(locked?.failures, 60);
     assert.ok(locked && locked.locked_until > now, 'the address is locked');
+  });
+
+  it('tells the credential cache when a lock changes, not when an attempt is counted', async () => {
+    // This process hears of its own changes from the store; every process hears of a change through
+    // PostgreSQL's NOTIFY. Both count; a probe on a second channel marks where NOTIFYs sent so far end.
+    let heard = 0;
+    const unsubscribe = store.onCredentialsChanged(() => heard++);
+    const listener = db.databaseUrl ? new pg.Client({ connectionString: db.databaseUrl }) : undefined;
+    let probed: (() => void) | undefined;
+    listener?.on('notification', (message) => {
+      if (message.channel === CREDENTIALS_CHANNEL) heard++;
+      else probed?.();
+    });
+    await listener?.connect();
+    await listener?.query(`LISTEN ${CREDENTIALS_CHANNEL}; LISTEN throttle_test_probe`);
+    const settled = async () => {
+      if (!listener) return heard;
+      const arrived = new Promise<void>((resolve) => (probed = resolve));
+      await sql`NOTIFY throttle_test_probe`.execute(store.db);
+      await arrived;
+      return heard;
+    };
+    try {
+      const subject: ThrottleSubject = { kind: 'password', account: 'dee@example.com', address: '10.0.0.4' };
+      const keys = throttleKeys(1, subject);
+      const now = Date.now();
+      await throttled(ctx, 1, subject, wrong, now);
+      await throttled(ctx, 1, subject, ok, now);
+      assert.equal(await settled(), 0, 'counting and a success are silent');
+
+      for (let i = 0; i < 3; i++) await throttled(ctx, 1, subject, wrong, now);
+      assert.ok((await rowOf(keys.pair))!.locked_until > now, 'the pair is locked');
+      const afterLock = await settled();
+      assert.ok(afterLock > 0, 'a lock set is told');
+
+      // The attempt that sets the address lock and succeeds gives the lock back: told as well.
+      const other: ThrottleSubject = { kind: 'password', account: 'eve@example.com', address: '10.0.0.5' };
+      await seedRow(throttleKeys(1, other).address, 59, now);
+      let beforeUndo = 0;
+      await throttled(ctx, 1, other, async () => ((beforeUndo = await settled()), ok()), now);
+      assert.ok(beforeUndo > afterLock, 'the address lock set is told');
+      assert.ok((await settled()) > beforeUndo, 'the lock given back is told');
+    } finally {
+      unsubscribe();
+      await listener?.end();
+    }
   });
 
   it('forgets the failures of an unlocked key last counted over an hour ago', async () => {

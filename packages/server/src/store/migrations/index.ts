@@ -7,6 +7,7 @@ import { clusterFeed } from './0004-cluster-feed.js';
 import { listIndexes } from './0005-list-indexes.js';
 import { idps } from './0006-idps.js';
 import { credentialNotify } from './0007-credential-notify.js';
+import { throttleLockNotify } from './0008-throttle-lock-notify.js';
 
 /**
  * The one migration set, in order. Each migration receives the dialect so that it can pick a column
@@ -23,6 +24,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0005-list-indexes': listIndexes(dialect),
         '0006-idps': idps(dialect),
         '0007-credential-notify': credentialNotify(dialect),
+        '0008-throttle-lock-notify': throttleLockNotify(dialect),
       };
     },
   };
