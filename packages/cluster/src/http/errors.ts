@@ -1,4 +1,5 @@
 import { GuardError } from '@tessera/guard';
+import { validationMessage } from '@tessera/http';
 import type { FastifyError, FastifyInstance } from 'fastify';
 
 /**
@@ -29,18 +30,7 @@ export function installErrorHandling(app: FastifyInstance): void {
       const message = error.status === 401 ? `Unauthorized: ${error.message}` : error.message;
       return reply.code(error.status).send({ code: error.status, message });
     }
-    if (error.validation) {
-      const first = error.validation[0];
-      const params = (first?.params ?? {}) as Record<string, unknown>;
-      const path = [error.validationContext, ...(first?.instancePath ?? '').split('/').filter(Boolean)]
-        .filter(Boolean)
-        .join('.');
-      const missing = typeof params.missingProperty === 'string' ? params.missingProperty : undefined;
-      const field = missing ? `${path ? path + '.' : ''}${missing}` : path;
-      return reply
-        .code(400)
-        .send({ code: 400, message: `${field || 'request'}: ${first?.message ?? 'is invalid'}` });
-    }
+    if (error.validation) return reply.code(400).send({ code: 400, message: validationMessage(error) });
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ code: error.statusCode, message: error.message });
     }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GuardError } from '@tessera/guard';
+import { validationMessage } from '@tessera/http';
 import { TesseraError } from '../errors/registry.js';
 
 /**
@@ -31,24 +32,7 @@ function toTesseraError(error: FastifyError): TesseraError {
       ? new TesseraError('UNAUTHENTICATED', `Unauthorized: ${error.message}`)
       : new TesseraError('FORBIDDEN', error.message);
   }
-  if (error.validation) {
-    const first = error.validation[0];
-    const params = (first?.params ?? {}) as Record<string, unknown>;
-    const path = [error.validationContext, ...(first?.instancePath ?? '').split('/').filter(Boolean)]
-      .filter(Boolean)
-      .join('.');
-    const field =
-      typeof params.missingProperty === 'string'
-        ? `${path ? path + '.' : ''}${params.missingProperty}`
-        : typeof params.additionalProperty === 'string'
-          ? `${path ? path + '.' : ''}${params.additionalProperty}`
-          : path;
-    const problem =
-      typeof params.additionalProperty === 'string'
-        ? 'is not a known field'
-        : (first?.message ?? 'is invalid');
-    return new TesseraError('INVALID_REQUEST', `${field || 'request'}: ${problem}`);
-  }
+  if (error.validation) return new TesseraError('INVALID_REQUEST', validationMessage(error));
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new TesseraError('BODY_TOO_LARGE');
