@@ -1,4 +1,5 @@
 import type { Measurement, RequestShape } from './load.js';
+import type { RoundFigure } from './rounds.js';
 import type { TesseraTarget } from './targets/tessera.js';
 
 /** What a scenario runs against; the harness starts each once and shares it between scenarios. */
@@ -12,7 +13,8 @@ export type Workload =
   | { kind: 'http'; shape: RequestShape; expectStatus?: number }
   | {
       kind: 'local';
-      run: (durationSec: number) => Promise<Omit<Measurement, 'loadgenCpu'>>;
+      /** `rounds`: a workload that runs its own paired rounds (the guard) gives each one's figures. */
+      run: (durationSec: number) => Promise<Omit<Measurement, 'loadgenCpu'> & { rounds?: RoundFigure[] }>;
       /** The run warms up by itself: the harness skips its warm-up run. */
       warmsItself?: boolean;
     };
