@@ -251,8 +251,8 @@ export async function runGuardBench(opts: {
     // Warm up both (JIT, the verified-token cache).
     await load(served.off, served.path, served.token, opts.connections, 1);
     await load(served.on, served.path, served.token, opts.connections, 1);
-    const off: Awaited<ReturnType<typeof load>>[] = [];
-    const on: Awaited<ReturnType<typeof load>>[] = [];
+    const off: Run[] = [];
+    const on: Run[] = [];
     const rounds: GuardRound[] = [];
     const side = (url: string) => load(url, served.path, served.token, opts.connections, opts.seconds);
     for (let i = 0; i < opts.rounds; i++) {
