@@ -6,10 +6,11 @@ export const CREDENTIALS_CHANNEL = 'tessera_credentials';
 
 /**
  * PostgreSQL: every committed change to what a credential check reads — applications (but for their
- * `last_login`), secrets, throttle rows (since migration 0008 only their locks) — is announced on
- * `tessera_credentials`, by statement-level triggers, so that each replica's credential cache
- * (`credentials/credential-cache.ts`) forgets what it holds. Triggers rather than a call at each write: no writer can forget, whether it is Tessera's
- * code, another version of it during a rolling upgrade, or an operator's SQL. PostgreSQL delivers the
+ * `last_login`), secrets, throttle rows — is announced on `tessera_credentials`, by statement-level
+ * triggers (on `auth_throttle`, since migration 0008, row triggers that fire only on a lock change),
+ * so that each replica's credential cache (`credentials/credential-cache.ts`) forgets what it holds.
+ * Triggers rather than a call at each write: no writer can forget, whether it is Tessera's code,
+ * another version of it during a rolling upgrade, or an operator's SQL. PostgreSQL delivers the
  * notification only if the transaction commits, once per transaction.
  *
  * SQLite needs nothing: its file is never shared between processes, and the one process sees its own
