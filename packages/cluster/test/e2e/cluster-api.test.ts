@@ -289,4 +289,21 @@ forEachStore('cluster API', (kind) => {
     });
     assert.equal(wrong.status, 401);
   });
+
+  it('renaming the cluster leaves it signed in: it resyncs with the token it holds, no outage', async () => {
+    const synced = () => land.cluster.output().split('"msg":"control plane synced"').length;
+    const before = synced();
+    const renamed = await call(
+      land.server.url,
+      'PUT',
+      `/api/v1/clusters/${land.clusterId}`,
+      { name: 'gpu-1-renamed' },
+      land.admin,
+    );
+    assert.equal(renamed.status, 204, JSON.stringify(renamed.body));
+    // The rename asks every cluster to resync; this one does so with the token it already holds.
+    await waitFor(async () => synced() > before, 5_000, land.logs);
+    assert.ok(!land.cluster.output().includes('control plane unreachable'), land.logs());
+    assert.equal((await call(land.cluster.url, 'GET', '/readyz')).body.connected, true);
+  });
 });

@@ -1,4 +1,4 @@
-import { GuardError, issuedAtMs, type AccessTokenClaims } from '@tessera/guard';
+import { GuardError, type AccessTokenClaims } from '@tessera/guard';
 import type { Context } from '../context.js';
 
 /** A cluster authenticated by its own token. */
@@ -10,7 +10,8 @@ export interface ClusterPrincipal {
 
 /**
  * Accepts only cluster tokens (`subject_type: cluster`, from `client_credentials` with the cluster's
- * UUID and secret) of a cluster that still exists, minted after its secret was last set.
+ * UUID and secret) of a cluster that still exists. A cluster's secret is set once, when it is
+ * created, so a rename or a new domain (which move `updated_at`) leaves its token valid.
  * Users and applications get 401 here, clusters get 401 on every other API.
  *
  * @example
@@ -29,11 +30,10 @@ export async function authenticateCluster(
   }
   const row = await ctx.store.db
     .selectFrom('clusters')
-    .select(['id', 'tenant_id', 'updated_at'])
+    .select(['id', 'tenant_id'])
     .where('id', '=', claims.sub)
     .where('tenant_id', '=', claims.tenant_id)
     .executeTakeFirst();
-  if (!row || issuedAtMs(claims) < row.updated_at)
-    throw new GuardError('TOKEN_REVOKED', 'token has been revoked');
+  if (!row) throw new GuardError('TOKEN_REVOKED', 'token has been revoked');
   return { tenantId: row.tenant_id, clusterId: row.id, claims };
 }
