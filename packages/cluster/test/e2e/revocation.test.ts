@@ -22,7 +22,7 @@ forEachStore('revocation reaches the cluster', (kind) => {
       { name: 'shared', projectId: land.projectP, clusterId: land.clusterId },
       land.admin,
     );
-    assert.equal(made.status, 202, JSON.stringify(made.body));
+    assert.equal(made.status, 202, `${JSON.stringify(made.body)}\n${land.logs()}`);
     workloadId = made.body.workloadId;
   });
   after(async () => land?.dispose());

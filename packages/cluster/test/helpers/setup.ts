@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { adminToken, call } from '../../../server/test/helpers/api.js';
 import { startServerProcess, type ServerProcess } from '../../../server/test/helpers/server-process.js';
 import type { StoreKind } from '../../../server/test/helpers/stores.js';
-import { startClusterProcess, type ClusterProcess } from './cluster-process.js';
+import { startClusterProcess, waitFor, type ClusterProcess } from './cluster-process.js';
 
 /** A control plane and one cluster, as separate processes, with projects P and Q on the cluster. */
 export interface Landscape {
@@ -13,6 +13,8 @@ export interface Landscape {
   admin: string;
   projectP: string;
   projectQ: string;
+  /** The last lines both processes logged, for an assertion's message: what the cluster saw. */
+  logs(): string;
   dispose(): Promise<void>;
 }
 
@@ -49,6 +51,15 @@ export async function startLandscape(
   const projectP = await project('team-p');
   const projectQ = await project('team-q');
   const cluster = await startClusterProcess(server.url, row.id, row.secret, clusterEnv);
+  // A cluster whose feed request fails refuses tokens it has not seen until it has resynced (a
+  // fraction of a second later); CI once caught the admin's first call on the cluster in that window.
+  // Waited for here, the admin's token is verified once and then served from the cluster's cache, as
+  // through any brief outage. Each test's own tokens still take the uncached path.
+  await waitFor(
+    async () => (await call(cluster.url, 'GET', '/api/v1/workloads', undefined, admin)).status === 200,
+    10_000,
+    () => logsOf(server, cluster),
+  );
   return {
     server,
     cluster,
@@ -57,6 +68,7 @@ export async function startLandscape(
     admin,
     projectP,
     projectQ,
+    logs: () => logsOf(server, cluster),
     dispose: async () => {
       await cluster.dispose();
       await server.dispose();
@@ -105,4 +117,10 @@ export async function createClusterViaApi(
   );
   assert.equal(info.status, 200, JSON.stringify(info.body));
   return { id: created.body.uuid, secret: info.body.clientSecret };
+}
+
+/** The last lines each process logged. */
+function logsOf(server: ServerProcess, cluster: ClusterProcess, count = 30): string {
+  const last = (output: string) => output.trimEnd().split('\n').slice(-count).join('\n');
+  return `control plane:\n${last(server.output())}\ncluster:\n${last(cluster.output())}`;
 }
