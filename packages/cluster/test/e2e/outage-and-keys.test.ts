@@ -30,6 +30,9 @@ forEachStore('cluster through outages and key rotation', (kind) => {
 
     await land.server.stop();
     await waitFor(async () => (await readyz()).connected === false, 10_000);
+    // The log says why, not only fetch's "fetch failed" (written in chunks: wait for the line).
+    const why = /"error":"fetch failed: connect ECONNREFUSED [^"]+","msg":"control plane unreachable"/;
+    await waitFor(async () => why.test(land.cluster.output()), 5_000, land.logs);
     assert.equal((await list(app.token)).status, 200, 'a token verified before the outage keeps working');
     const refused = await list(unseen);
     assert.equal(refused.status, 401, 'a token never seen cannot be checked while the feed is down');

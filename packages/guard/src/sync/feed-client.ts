@@ -117,7 +117,7 @@ export function startFeedSync(options: FeedSyncOptions): FeedSync {
         await poll();
       } catch (err) {
         if (abort.signal.aborted) break;
-        if (isConnected) options.onEvent?.({ type: 'disconnected', error: (err as Error).message });
+        if (isConnected) options.onEvent?.({ type: 'disconnected', error: reasonOf(err) });
         isConnected = false;
         // After an outage, start from a fresh snapshot: the feed may have been trimmed meanwhile.
         needSnapshot = true;
@@ -132,4 +132,15 @@ export function startFeedSync(options: FeedSyncOptions): FeedSync {
     connected: () => isConnected,
     stop: () => abort.abort(),
   };
+}
+
+/**
+ * An error's message with its cause's: `fetch` says only "fetch failed" and keeps the reason (a
+ * refused connection, a reset, a DNS failure) in `cause`, which is what an operator reading the
+ * cluster's log needs.
+ */
+function reasonOf(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : undefined;
+  return cause ? `${message}: ${cause}` : message;
 }
