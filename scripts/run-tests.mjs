@@ -70,13 +70,22 @@ const child = spawn(
   ],
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
 );
-let tail = '';
+// The summary's counts (`ℹ tests 545`…), read line by line as they stream past: the spec reporter
+// prints the failing tests again after the summary, and their messages can be long.
+const counts = new Map();
+let partial = '';
+child.stdout.setEncoding('utf8');
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
-  tail = (tail + chunk.toString()).slice(-4000);
+  const lines = (partial + chunk).split('\n');
+  partial = lines.pop() ?? '';
+  for (const line of lines) {
+    const match = /^ℹ (\w+) (\d+)$/.exec(line);
+    if (match) counts.set(match[1], Number(match[2]));
+  }
 });
 child.on('close', (code) => {
-  const count = (name) => Number(new RegExp(`ℹ ${name} (\\d+)`).exec(tail)?.[1] ?? NaN);
+  const count = (name) => counts.get(name) ?? NaN;
   const tests = count('tests');
   const failed = count('fail');
   const skipped = count('skipped');
