@@ -11,12 +11,14 @@ const STATEMENT_CACHE_SIZE = 1000;
 const OPTIMIZE_EVERY_MS = 10 * 60_000;
 
 /**
- * Page cache of the connection, KiB (SQLite's default is 2 MiB). With 100,000 applications the
- * credential lookups of random applications missed it and read pages from the OS on most grants;
- * 64 MiB holds the hot indexes of a large install and cost ~+12 % throughput there (bench/README.md).
- * It fills only as pages are read.
+ * Page cache of the connection, KiB (SQLite's default is 2 MiB). 64 MiB once bought +12 % with
+ * 100,000 applications, before the credential cache answered most lookups in process; since then it
+ * held mostly audit pages written once and never read again (~50 MB of RSS under load), and 4, 16
+ * and 64 MiB serve grants at the same rate with 10 and 100,000 applications (bench/README.md).
+ * 16 MiB still holds every interior B-tree page of a store with millions of applications (0.4 MB
+ * of them at 100,000), so a lookup that misses reads only leaf pages from the OS.
  */
-const PAGE_CACHE_KIB = 64 * 1024;
+const PAGE_CACHE_KIB = 16 * 1024;
 
 /**
  * The embedded store: one SQLite file in the data dir, WAL mode so readers never wait for the writer.
