@@ -139,19 +139,26 @@ export function rateLimited(ms: number): TesseraError {
 }
 
 /**
- * The key of a throttled (kind, tenant, account, address) and of its address alone.
+ * The key of a throttled (kind, tenant, account, address) and of its address alone. The account's
+ * `:` and `%` are escaped: an IPv6 address has colons too, so unescaped, account `a:2001` at
+ * `db8::1` and account `a` at `2001:db8::1` would share one key, and one's failures lock the other.
+ * Accounts without those characters keep the key they always had.
  *
  * @example
  * ```ts
  * throttleKeys(1, { kind: 'client', account: 'ci', address: '10.0.0.1' }) // { pair: 'client:1:ci:10.0.0.1', address: 'address:10.0.0.1' }
+ * throttleKeys(1, { kind: 'client', account: 'a:2001', address: 'db8::1' }).pair // 'client:1:a%3a2001:db8::1'
  * ```
  */
 export function throttleKeys(tenantId: number, subject: ThrottleSubject): { pair: string; address: string } {
   return {
-    pair: `${subject.kind}:${tenantId}:${subject.account.toLowerCase()}:${subject.address}`,
+    pair: `${subject.kind}:${tenantId}:${escapeAccount(subject.account.toLowerCase())}:${subject.address}`,
     address: `address:${subject.address}`,
   };
 }
+
+const escapeAccount = (account: string) =>
+  /[%:]/.test(account) ? account.replace(/[%:]/g, (c) => (c === '%' ? '%25' : '%3a')) : account;
 
 /**
  * Counts an attempt on `key` (forgetting failures of an unlocked key older than an hour). Below the

@@ -63,6 +63,25 @@ forEachStore('throttled', (kind) => {
     assert.deepEqual(await rowOf(keys.address), { failures: 1, locked_until: 0 });
   });
 
+  it("keeps apart accounts whose name and address would run together (an IPv6 address's colons)", async () => {
+    const victim: ThrottleSubject = { kind: 'client', account: 'a', address: '2001:db8::1' };
+    const other: ThrottleSubject = { kind: 'client', account: 'a:2001', address: 'db8::1' };
+    assert.notEqual(throttleKeys(1, victim).pair, throttleKeys(1, other).pair);
+    assert.notEqual(
+      throttleKeys(1, { ...victim, account: 'a%3a2001' }).pair,
+      throttleKeys(1, other).pair,
+      'an account spelling the escape itself',
+    );
+    assert.equal(throttleKeys(1, victim).pair, 'client:1:a:2001:db8::1', 'a plain account keeps its key');
+    for (let i = 0; i < 3; i++) await throttled(ctx, 1, other, wrong);
+    assert.equal((await rowOf(throttleKeys(1, other).pair))?.failures, 3);
+    assert.equal(
+      await rowOf(throttleKeys(1, victim).pair),
+      undefined,
+      "the other pair's failures are not the victim's",
+    );
+  });
+
   it('a success on the attempt that set the address lock gives the lock back', async () => {
     const subject: ThrottleSubject = { kind: 'password', account: 'bob@example.com', address: '10.0.0.2' };
     const keys = throttleKeys(1, subject);
