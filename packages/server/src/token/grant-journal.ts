@@ -5,6 +5,7 @@ import { runOnSqlite } from '../store/sqlite-direct.js';
 import type { LastLogin } from './grant.js';
 import { writePostgresBatch } from './journal-postgres.js';
 import { sqliteBatchWriter, type SqliteBatchWriter } from './journal-sqlite.js';
+import { recentLogins } from './recent-logins.js';
 
 /** Most grants committed together; keeps one INSERT well under both dialects' parameter limits. */
 const MAX_BATCH = 256;
@@ -21,7 +22,8 @@ interface Entry {
 export interface GrantJournal {
   /**
    * Resolves once `event`, and the last login of `lastLogin`'s row, have committed; rejects if that
-   * commit failed, in which case nothing of it was written.
+   * commit failed, in which case nothing of it was written. A row this process set less than a
+   * minute ago is not set again (`recent-logins.ts`).
    */
   record(event: AuditEvent, lastLogin?: LastLogin): Promise<void>;
 }
@@ -54,6 +56,7 @@ function createJournal(db: Kysely<Database>): GrantJournal {
   let pending: Entry[] = [];
   let running = false;
   let sqliteWriter: SqliteBatchWriter | undefined;
+  const recent = recentLogins();
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   const write = (
     logins: Map<LastLogin['table'], Set<string>>,
@@ -76,6 +79,7 @@ function createJournal(db: Kysely<Database>): GrantJournal {
       try {
         const { logins, at } = lastLogins(batch);
         await write(logins, at, auditRows(batch));
+        recent.committed(logins, at);
         for (const entry of batch) entry.resolve();
       } catch (err) {
         for (const entry of batch) entry.reject(err);
@@ -87,7 +91,9 @@ function createJournal(db: Kysely<Database>): GrantJournal {
   return {
     record: (event, lastLogin) =>
       new Promise<void>((resolve, reject) => {
-        pending.push({ event, at: Date.now(), lastLogin, resolve, reject });
+        const at = Date.now();
+        const login = lastLogin && recent.due(lastLogin, at) ? lastLogin : undefined;
+        pending.push({ event, at, lastLogin: login, resolve, reject });
         if (!running) {
           running = true;
           setImmediate(() => void drain());

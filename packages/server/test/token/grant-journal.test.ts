@@ -98,6 +98,47 @@ forEachStore('grant journal (group commit)', (kind) => {
     assert.equal((await eventsLike('login-')).length, 4);
   });
 
+  it("sets a row's last_login again only after a minute (every grant is still audited)", async () => {
+    const now = Date.now();
+    await store.db
+      .insertInto('applications')
+      .values({
+        id: 'lr',
+        tenant_id: 1,
+        name: 'login-lr',
+        client_id: 'client-lr',
+        enabled: 1,
+        tokens_valid_after: 0,
+        last_login: null,
+        created_by: 'test',
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const grant = (i: number) =>
+      grantJournal(store.db).record(
+        { ...event(i), resource: { type: 'token', id: `again-${i}` } },
+        { table: 'applications', id: 'lr' },
+      );
+    const lastLogin = async () =>
+      Number(
+        (
+          await store.db
+            .selectFrom('applications')
+            .select('last_login')
+            .where('id', '=', 'lr')
+            .executeTakeFirstOrThrow()
+        ).last_login,
+      );
+    await grant(1);
+    const first = await lastLogin();
+    assert.ok(first >= now, 'the first grant sets it');
+    await new Promise((r) => setTimeout(r, 5));
+    await grant(2);
+    assert.equal(await lastLogin(), first, 'a grant seconds later leaves it');
+    assert.equal((await eventsLike('again-')).length, 2);
+  });
+
   it('a single grant is written on its own, failures too', async () => {
     await grantJournal(store.db).record({
       ...event(1, 'failure'),
