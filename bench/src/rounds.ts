@@ -10,6 +10,8 @@ export interface RoundFigure {
   halfP99?: number;
   /** The same requests' p99 in Tessera's request log (ms). */
   halfServerP99?: number;
+  /** The server process's peak RSS during the full-rate run (MB; absent as for `serverCpu`). */
+  peakRssMb?: number;
   errors: number;
 }
 
@@ -55,6 +57,7 @@ export async function runRounds(
         rps: m.rps,
         errors: m.errors + (half ? half.errors : 0),
         ...(m.serverCpu !== undefined ? { serverCpu: m.serverCpu } : {}),
+        ...(m.peakRssMb !== undefined ? { peakRssMb: m.peakRssMb } : {}),
         ...(half ? { halfP99: half.p99 } : {}),
         ...(half?.serverP99 !== undefined ? { halfServerP99: half.serverP99 } : {}),
       });

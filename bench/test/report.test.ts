@@ -164,6 +164,23 @@ describe('bench report', () => {
     assert.equal(get('Tessera RSS under token load (MB, peak)')?.met, false);
   });
 
+  it("the memory bound under load takes the paired rounds' peaks too", () => {
+    const results = [
+      row('v1.app_token.sqlite.10', 'tessera/sqlite/10', 900, {
+        idleRssMb: 100,
+        peakRssMb: 240,
+        rounds: [
+          { rps: 900, errors: 0, peakRssMb: 250 },
+          { rps: 900, errors: 0, peakRssMb: 320 },
+        ],
+      }),
+    ];
+    const evaluation = evaluate(options, results);
+    const check = evaluation.checks.find((c) => c.name === 'Tessera RSS under token load (MB, peak)');
+    assert.deepEqual([check?.value, check?.met], [320, false]);
+    assert.match(markdown(results, evaluation), /\| 100 \/ 320 \|/);
+  });
+
   it('with --baseline, compares each app_token scenario with the other build, without a target', () => {
     const withBaseline = parseOptions(['--stores=sqlite', '--apps=10', '--baseline=/tmp/before/main.js']);
     const results = [
