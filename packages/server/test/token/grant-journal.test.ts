@@ -42,6 +42,26 @@ forEachStore('grant journal (group commit)', (kind) => {
       .orderBy('id')
       .execute();
 
+  /** Applications with these ids (named `login-<id>`), never logged in. */
+  const insertApps = (ids: readonly string[], now = Date.now()) =>
+    store.db
+      .insertInto('applications')
+      .values(
+        ids.map((id) => ({
+          id,
+          tenant_id: 1,
+          name: `login-${id}`,
+          client_id: `client-${id}`,
+          enabled: 1,
+          tokens_valid_after: 0,
+          last_login: null,
+          created_by: 'test',
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .execute();
+
   it('writes every event of concurrent grants, in arrival order', async () => {
     const before = Date.now();
     await Promise.all(
@@ -60,22 +80,7 @@ forEachStore('grant journal (group commit)', (kind) => {
   it('sets last_login of every named row', async () => {
     const now = Date.now();
     const ids = ['la', 'lb', 'lc'];
-    for (const id of ids)
-      await store.db
-        .insertInto('applications')
-        .values({
-          id,
-          tenant_id: 1,
-          name: `login-${id}`,
-          client_id: `client-${id}`,
-          enabled: 1,
-          tokens_valid_after: 0,
-          last_login: null,
-          created_by: 'test',
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+    await insertApps(ids, now);
     await Promise.all(
       [...ids, 'la'].map((id, i) =>
         grantJournal(store.db).record(
@@ -100,21 +105,7 @@ forEachStore('grant journal (group commit)', (kind) => {
 
   it("sets a row's last_login again only after a minute (every grant is still audited)", async () => {
     const now = Date.now();
-    await store.db
-      .insertInto('applications')
-      .values({
-        id: 'lr',
-        tenant_id: 1,
-        name: 'login-lr',
-        client_id: 'client-lr',
-        enabled: 1,
-        tokens_valid_after: 0,
-        last_login: null,
-        created_by: 'test',
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    await insertApps(['lr'], now);
     const grant = (i: number) =>
       grantJournal(store.db).record(
         { ...event(i), resource: { type: 'token', id: `again-${i}` } },
@@ -215,23 +206,7 @@ forEachStore('grant journal (group commit)', (kind) => {
     const replica = openStore({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
     const start = Date.now();
     const ids = Array.from({ length: 10 }, (_, i) => `replica-app-${i}`);
-    await store.db
-      .insertInto('applications')
-      .values(
-        ids.map((id) => ({
-          id,
-          tenant_id: 1,
-          name: id,
-          client_id: `client-${id}`,
-          enabled: 1,
-          tokens_valid_after: 0,
-          last_login: null,
-          created_by: 'test',
-          created_at: start,
-          updated_at: start,
-        })),
-      )
-      .execute();
+    await insertApps(ids, start);
     const refused: unknown[] = [];
     let granted = 0;
     try {
