@@ -101,7 +101,6 @@ export function median(values: readonly number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-/** A figure of every paired round of `r`, or null when some round did not measure it. */
 /**
  * A server's peak RSS under full-rate load: the main pass's and the paired rounds', which keep the
  * same server under the same load for longer (a cache filling over a minute peaks late).
@@ -110,6 +109,7 @@ function peakRss(r: ScenarioResult): number {
   return Math.max(r.peakRssMb ?? 0, ...(r.rounds ?? []).map((f) => f.peakRssMb ?? 0));
 }
 
+/** A figure of every paired round of `r`, or null when some round did not measure it. */
 function perRound(r: ScenarioResult, figure: (f: RoundFigure) => number | undefined): number[] | null {
   const values = (r.rounds ?? []).map(figure);
   return values.length > 0 && values.every((v) => v !== undefined) ? (values as number[]) : null;

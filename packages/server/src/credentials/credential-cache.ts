@@ -93,9 +93,9 @@ type PackedRow = [
 /**
  * A lookup's rows as one flat JSON string (~185 bytes of heap for an application with one secret)
  * rather than an array of row objects and their strings (~355): less heap for a full cache to hold,
- * and one object, not six, for each lookup the cache takes in. Filling a cache of 100,000 lookups under load
- * had V8 grow the heap to ~2.5 × what stayed live (bench/README.md). Parsing it back costs ~1 µs a
- * grant.
+ * and one object, not six, for each lookup the cache takes in. While a cache of 100,000 lookups
+ * filled under load, V8 grew the heap to 2.5–3 × what stayed live, and the server's RSS to 409 MB;
+ * packed, 255 MB (bench/README.md). Parsing an entry back costs ~0.25 µs a grant.
  */
 function pack(rows: readonly LockAndAppRow[]): string {
   const packed = JSON.stringify(

@@ -23,7 +23,7 @@ export interface RecentLogins {
  * Windows of `resolutionMs`: a row set in the current window (to a time inside it) is not due again
  * until the next one, so its stored last login is never more than `resolutionMs` behind this
  * process's latest grant. Each replica keeps its own, and the store keeps the greatest time any of
- * them set. Memory: one set entry per row set in the window (the ids are the cached rows' strings).
+ * them set. Memory: one set entry per row set in the window, ~80 bytes with its id.
  *
  * @example
  * ```ts
