@@ -9,6 +9,7 @@ import { hashSecret } from '../../src/crypto/secrets.js';
 import type { Store } from '../../src/store/store.js';
 import { forEachStore } from '../helpers/each-store.js';
 import { openMigratedStore } from '../helpers/migrated-store.js';
+import { applicationRow } from '../helpers/rows.js';
 import type { TestDatabase } from '../helpers/stores.js';
 
 // checkAppSecret reads the application and its live secrets in one query (see bench/README.md).
@@ -22,18 +23,7 @@ forEachStore('checkAppSecret', (kind) => {
   async function addApp(id: string, name: string, enabled: number, secrets: Array<[string, number | null]>) {
     await store.db
       .insertInto('applications')
-      .values({
-        id,
-        tenant_id: 1,
-        name,
-        client_id: `client-${id}`,
-        enabled,
-        tokens_valid_after: 0,
-        last_login: null,
-        created_by: 'test',
-        created_at: now,
-        updated_at: now,
-      })
+      .values(applicationRow(id, { name, enabled, created_at: now }))
       .execute();
     for (const [i, [secret, expiresAt]] of secrets.entries())
       await store.db

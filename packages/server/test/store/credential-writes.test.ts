@@ -5,6 +5,7 @@ import { changesCredentials } from '../../src/store/credential-writes.js';
 import type { Store } from '../../src/store/store.js';
 import { forEachStore } from '../helpers/each-store.js';
 import { openMigratedStore } from '../helpers/migrated-store.js';
+import { applicationRow } from '../helpers/rows.js';
 import type { TestDatabase } from '../helpers/stores.js';
 
 describe('which statements change credentials', () => {
@@ -42,17 +43,7 @@ forEachStore('the store tells of credential changes', (kind) => {
     await store.db.insertInto('tenants').values({ id: 1, name: 'default', created_at: now }).execute();
     await store.db
       .insertInto('applications')
-      .values({
-        id: 'a1',
-        tenant_id: 1,
-        name: 'ci',
-        client_id: 'ci-client',
-        enabled: 1,
-        tokens_valid_after: 0,
-        created_by: 'test',
-        created_at: now,
-        updated_at: now,
-      })
+      .values(applicationRow('a1', { name: 'ci', client_id: 'ci-client', created_at: now }))
       .execute();
   });
   after(async () => {

@@ -8,6 +8,7 @@ import { writePostgresBatch } from '../../src/token/journal-postgres.js';
 import { sqliteBatchWriter } from '../../src/token/journal-sqlite.js';
 import { forEachStore } from '../helpers/each-store.js';
 import { openMigratedStore } from '../helpers/migrated-store.js';
+import { applicationRow } from '../helpers/rows.js';
 import type { TestDatabase } from '../helpers/stores.js';
 
 const event = (i: number, result: 'success' | 'failure' = 'success'): AuditEvent => ({
@@ -46,20 +47,7 @@ forEachStore('grant journal (group commit)', (kind) => {
   const insertApps = (ids: readonly string[], now = Date.now()) =>
     store.db
       .insertInto('applications')
-      .values(
-        ids.map((id) => ({
-          id,
-          tenant_id: 1,
-          name: `login-${id}`,
-          client_id: `client-${id}`,
-          enabled: 1,
-          tokens_valid_after: 0,
-          last_login: null,
-          created_by: 'test',
-          created_at: now,
-          updated_at: now,
-        })),
-      )
+      .values(ids.map((id) => applicationRow(id, { name: `login-${id}`, created_at: now })))
       .execute();
 
   it('writes every event of concurrent grants, in arrival order', async () => {
