@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { coresBetween, cpuSeconds, cpuSecondsOf, rssMb } from './proc.js';
+import type { FirstUses } from './scenario.js';
 
 /** One request the load generator sends; `next` picks a fresh body per request when given. */
 export interface RequestShape {
@@ -9,6 +10,8 @@ export interface RequestShape {
   body?: string;
   /** Called for every request: returns its body (e.g. a random application's credentials). */
   next?: () => string;
+  /** Counted by `next` (`pickCountingFirsts`): each run reports its own share of first uses. */
+  firstUses?: Readonly<FirstUses>;
 }
 
 /** What one measured run yields. Latencies in milliseconds; CPU as cores used (1 = one core). */
@@ -26,6 +29,8 @@ export interface Measurement {
   /** Cores PostgreSQL's processes used, for a server on PostgreSQL (the server's other half). */
   databaseCpu?: number;
   peakRssMb?: number;
+  /** Of this run's requests, the share naming an item for the first time (shapes with `firstUses`). */
+  firstShare?: number;
 }
 
 /**
@@ -61,6 +66,7 @@ export async function measure(
   let unexpected = 0;
   let firstUnexpected: string | undefined;
   const next = shape.next;
+  const uses = shape.firstUses && { ...shape.firstUses };
   const result = await autocannon({
     url,
     connections: options.connections,
@@ -94,7 +100,13 @@ export async function measure(
     loadgenCpu: (cpu.user + cpu.system) / 1e6 / wallSec,
     ...(pid ? { serverCpu: (cpuSeconds(pid) - serverCpuStart) / wallSec, peakRssMb: peakRss } : {}),
     ...(databaseStart ? { databaseCpu: coresBetween(databaseStart, cpuSecondsOf('postgres'), wallSec) } : {}),
+    ...(uses && shape.firstUses ? { firstShare: shareSince(uses, shape.firstUses) } : {}),
   };
+}
+
+function shareSince(before: FirstUses, now: FirstUses): number {
+  const sent = now.sent - before.sent;
+  return sent > 0 ? (now.firsts - before.firsts) / sent : 0;
 }
 
 /**

@@ -115,7 +115,30 @@ function perRound(r: ScenarioResult, figure: (f: RoundFigure) => number | undefi
   return values.length > 0 && values.every((v) => v !== undefined) ? (values as number[]) : null;
 }
 
-/** An absolute bound from the issue (latency at half rate, errors, memory). */
+/**
+ * The share of a scenario's full-rate requests that named an application for the first time on its
+ * server (each a credential-cache miss: a store lookup and a `last_login` write), in percent, when
+ * there were any: what the 100,000-application rate depends on most, and it falls from round to
+ * round as the cache fills.
+ */
+function firstUsesCheck(r: ScenarioResult): Check | undefined {
+  if (r.firstShare === undefined) return undefined;
+  const rounds = perRound(r, (f) => (f.firstShare === undefined ? undefined : 100 * f.firstShare));
+  if (r.firstShare === 0 && (rounds ?? []).every((v) => v === 0)) return undefined;
+  const mainPass = 100 * r.firstShare;
+  return {
+    name: `${r.id} requests naming an application for the first time on its server (credential-cache misses), %, main pass ${mainPass.toFixed(1)}, for reference`,
+    value: rounds ? median(rounds) : mainPass,
+    rounds,
+    limit: '—',
+    met: null,
+  };
+}
+
+/**
+ * An absolute bound from the issue (latency at half rate, errors, memory), or a figure given for
+ * reference beside them (`limit: '—'`, `met: null`).
+ */
 export interface Check {
   name: string;
   /** The median of the paired rounds' values when there are some, else the main pass's. */
@@ -200,6 +223,8 @@ export function evaluate(
       }
     }
     checks.push({ name: `${r.id} errors`, value: r.errors ?? null, limit: '= 0', met: r.errors === 0 });
+    const firsts = firstUsesCheck(r);
+    if (firsts) checks.push(firsts);
   }
   // The memory bounds are this build's: a `--baseline` build is there for comparison only.
   const tessera = results.filter(

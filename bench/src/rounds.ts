@@ -12,6 +12,8 @@ export interface RoundFigure {
   halfServerP99?: number;
   /** The server process's peak RSS during the full-rate run (MB; absent as for `serverCpu`). */
   peakRssMb?: number;
+  /** The full-rate run's share of first uses (`Measurement.firstShare`). */
+  firstShare?: number;
   errors: number;
 }
 
@@ -58,6 +60,7 @@ export async function runRounds(
         errors: m.errors + (half ? half.errors : 0),
         ...(m.serverCpu !== undefined ? { serverCpu: m.serverCpu } : {}),
         ...(m.peakRssMb !== undefined ? { peakRssMb: m.peakRssMb } : {}),
+        ...(m.firstShare !== undefined ? { firstShare: m.firstShare } : {}),
         ...(half ? { halfP99: half.p99 } : {}),
         ...(half?.serverP99 !== undefined ? { halfServerP99: half.serverP99 } : {}),
       });

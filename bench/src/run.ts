@@ -29,6 +29,8 @@ export interface ScenarioResult {
   databaseCpu?: number;
   idleRssMb?: number;
   peakRssMb?: number;
+  /** Of the measured run's requests, the share naming an application for the first time on its server. */
+  firstShare?: number;
   /**
    * Latency at half of the maximum rate; `serverP99` is the same requests' p99 in Tessera's request
    * log (`server-latency.ts`).

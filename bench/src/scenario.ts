@@ -54,3 +54,36 @@ export interface Scenario {
 export function pick<T>(items: readonly T[]): T {
   return items[Math.floor(Math.random() * items.length)] as T;
 }
+
+/** Requests a shape has built so far, and how many of them named an item no earlier one had. */
+export interface FirstUses {
+  sent: number;
+  firsts: number;
+}
+
+/**
+ * {@link pick} that also counts first uses. A request naming an application no earlier request on
+ * the same server named is one the server's credential cache cannot answer yet (a store lookup, and
+ * a `last_login` write): with 100,000 applications that share of a run's requests is what its rate
+ * depends on most, and it falls from round to round as the cache fills (bench/README.md).
+ *
+ * @example
+ * ```ts
+ * const { next, uses } = pickCountingFirsts(bodies)
+ * const shape = { method: 'POST', path: '/api/v1/token', next, firstUses: uses }
+ * ```
+ */
+export function pickCountingFirsts<T>(items: readonly T[]): { next: () => T; uses: FirstUses } {
+  const seen = new Uint8Array(items.length);
+  const uses: FirstUses = { sent: 0, firsts: 0 };
+  const next = () => {
+    const i = Math.floor(Math.random() * items.length);
+    uses.sent += 1;
+    if (seen[i] === 0) {
+      seen[i] = 1;
+      uses.firsts += 1;
+    }
+    return items[i] as T;
+  };
+  return { next, uses };
+}

@@ -59,6 +59,7 @@ describe('bench harness, smoke run (no timing assertions)', () => {
           errors?: number;
           firstError?: string;
           half?: { rps: number; serverP99?: number };
+          firstShare?: number;
         }>;
         ratios: Array<{ name: string; value: number | null; rounds: number[] | null }>;
       };
@@ -101,6 +102,10 @@ describe('bench harness, smoke run (no timing assertions)', () => {
         if ((half?.rps ?? 0) >= 150)
           assert.equal(typeof half?.serverP99, 'number', `${id}: no server-side p99 from the request log`);
       }
+      // The token scenarios count the requests naming an application for the first time; with 10
+      // applications the warm-up named them all.
+      for (const id of ['v1.app_token.sqlite.10', 'v1.app_token.postgres.10'])
+        assert.equal(byId.get(id)?.firstShare, 0, `${id}: share of first uses`);
       const limitRatio = report.ratios.find((r) => r.name === 'app_token sqlite 10 apps / limit');
       assert.equal(typeof limitRatio?.value, 'number');
       assert.equal(limitRatio?.rounds?.length, 1, 'the limit ratio was not measured in the paired round');

@@ -141,6 +141,33 @@ describe('bench report', () => {
     );
   });
 
+  it('gives the share of requests naming an application for the first time, when there were any', () => {
+    const name = (id: string, mainPass: string) =>
+      `${id} requests naming an application for the first time on its server (credential-cache misses), %, main pass ${mainPass}, for reference`;
+    const { checks } = evaluate(options, [
+      // Ten applications: the warm-up named them all, so every share is 0 and there is no row.
+      row('v1.app_token.sqlite.10', 'tessera/sqlite/10', 700, {
+        firstShare: 0,
+        rounds: [700, 700, 700].map((rps) => ({ rps, errors: 0, firstShare: 0 })),
+      }),
+      row('v1.app_token.sqlite.100000', 'tessera/sqlite/100000', 560, {
+        firstShare: 0.52,
+        rounds: [0.2, 0.1, 0.05].map((firstShare) => ({ rps: 600, errors: 0, firstShare })),
+      }),
+      row('v1.app_token.postgres.100000', 'tessera/postgres/100000', 300, { firstShare: 0.4 }),
+      row('limit', 'limit', 1000),
+    ]);
+    const cold = checks.find((c) => c.name === name('v1.app_token.sqlite.100000', '52.0'));
+    assert.deepEqual([cold?.value, cold?.rounds, cold?.limit, cold?.met], [10, [20, 10, 5], '—', null]);
+    const mainPassOnly = checks.find((c) => c.name === name('v1.app_token.postgres.100000', '40.0'));
+    assert.deepEqual([mainPassOnly?.value, mainPassOnly?.rounds], [40, null]);
+    assert.equal(checks.filter((c) => c.name.includes('first time')).length, 2);
+    assert.match(
+      markdown([], { ratios: [], checks }),
+      /\| v1\.app_token\.sqlite\.100000 requests naming .* main pass 52\.0, for reference \| 10\.0 \| 20\.0, 10\.0, 5\.0 \| — \| n\/a \|/,
+    );
+  });
+
   it('the median of an even count is the mean of the middle two', () => {
     assert.equal(median([3, 1, 2]), 2);
     assert.equal(median([4, 1, 3, 2]), 2.5);

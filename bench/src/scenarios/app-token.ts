@@ -1,5 +1,5 @@
 import type { BenchOptions } from '../options.js';
-import { pick, type Scenario } from '../scenario.js';
+import { pickCountingFirsts, type Scenario } from '../scenario.js';
 
 /** The id of the app_token scenario for a store and an application count (ratios refer to it). */
 export const appTokenId = (store: string, apps: number) => `v1.app_token.${store}.${apps}`;
@@ -10,7 +10,8 @@ export const baselineId = (id: string) => `${id}.baseline`;
 /**
  * `POST /api/v1/token` with `grantType: app_token`, the seed's request, on each store and each
  * application count. Every request names a random seeded application with its own secret, so
- * lookups spread over the whole table. With `--baseline`, each runs on that build too.
+ * lookups spread over the whole table; the share of requests naming an application for the first
+ * time on that server is counted (`firstShare`). With `--baseline`, each runs on that build too.
  */
 export function appTokenScenarios(options: BenchOptions): Scenario[] {
   const builds = options.baselineMain ? [false, true] : [false];
@@ -32,13 +33,15 @@ function appTokenScenario(store: string, apps: number, baseline: boolean): Scena
       const bodies = target.tessera.apps.map((a) =>
         JSON.stringify({ grantType: 'app_token', AppId: a.name, AppSecret: a.secret }),
       );
+      const { next, uses } = pickCountingFirsts(bodies);
       return {
         kind: 'http',
         shape: {
           method: 'POST',
           path: '/api/v1/token',
           headers: { 'content-type': 'application/json', accept: '*/*' },
-          next: () => pick(bodies),
+          next,
+          firstUses: uses,
         },
       };
     },
