@@ -118,8 +118,9 @@ function perRound(r: ScenarioResult, figure: (f: RoundFigure) => number | undefi
 /**
  * The share of a scenario's full-rate requests that named an application for the first time on its
  * server (each a credential-cache miss: a store lookup and a `last_login` write), in percent, when
- * there were any: what the 100,000-application rate depends on most, and it falls from round to
- * round as the cache fills.
+ * there were any. It falls from round to round as the cache fills; with 100,000 applications the
+ * rate also follows the grants that set a `last_login` again once their minute has passed, which
+ * the harness cannot see (bench/README.md, seventeenth session).
  */
 function firstUsesCheck(r: ScenarioResult): Check | undefined {
   if (r.firstShare === undefined) return undefined;

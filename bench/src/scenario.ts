@@ -64,8 +64,8 @@ export interface FirstUses {
 /**
  * {@link pick} that also counts first uses. A request naming an application no earlier request on
  * the same server named is one the server's credential cache cannot answer yet (a store lookup, and
- * a `last_login` write): with 100,000 applications that share of a run's requests is what its rate
- * depends on most, and it falls from round to round as the cache fills (bench/README.md).
+ * a `last_login` write): with 100,000 applications that share of a run's requests falls from round
+ * to round as the cache fills, and the run's rate with it (bench/README.md).
  *
  * @example
  * ```ts
