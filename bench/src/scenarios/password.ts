@@ -1,7 +1,10 @@
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../targets/tessera.js';
 import type { Scenario } from '../scenario.js';
 
-/** Connections for the argon2id scenarios: libuv's default thread pool runs 4 hashes at once. */
+/**
+ * Connections for the argon2id scenarios: at least as many as the server's thread pool runs hashes
+ * at once (2 to 4: `THREAD_POOL_SIZE`), so that the pool never waits for the next request.
+ */
 export const ARGON2_CONCURRENCY = 4;
 
 /** `POST /api/v1/token` `grantType: password` (argon2id verify per request). */

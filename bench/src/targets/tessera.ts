@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { cpuBudget, threadPoolSize } from '../../../packages/server/src/crypto/cpu-budget.js';
 import { deriveMasterKey } from '../../../packages/server/src/crypto/master-key.js';
 import type { BenchOptions } from '../options.js';
 import { freePort, rssMb, startChild } from '../proc.js';
@@ -12,6 +13,13 @@ import { seedApps, type SeededApp } from './seed.js';
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const ADMIN_EMAIL = 'bench-admin@example.com';
 export const ADMIN_PASSWORD = 'bench-admin-password-1';
+
+/**
+ * libuv's thread pool as the server's launcher sizes it (`packages/server/src/launch.cts`), given to
+ * every Tessera process of a run, and to the bare argon2id baseline, so that a `--server-main` or
+ * `--baseline` build started from its `main.js` runs its hashes on the same pool.
+ */
+export const THREAD_POOL_SIZE = String(threadPoolSize(cpuBudget()));
 
 /** A running Tessera control plane on a fresh store, seeded with applications. */
 export interface TesseraTarget {
@@ -27,7 +35,7 @@ export interface TesseraTarget {
 }
 
 /**
- * Starts the real server (built `dist/main.js`, or `src/main.ts` through tsx) as a child process on
+ * Starts the real server (built `dist/launch.cjs`, or `src/main.ts` through tsx) as a child process on
  * loopback, with a fresh data dir and, for PostgreSQL, a fresh database; then seeds `appCount`
  * applications. Logging stays at the shipped default (`info`), written to a file in the data dir.
  *
@@ -59,7 +67,7 @@ export async function startTessera(
   const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
   const args =
     options.server === 'dist'
-      ? [...profile, options.serverMain ?? join(REPO, 'packages/server/dist/main.js')]
+      ? [...profile, options.serverMain ?? join(REPO, 'packages/server/dist/launch.cjs')]
       : [
           ...profile,
           '--conditions=tessera-source',
@@ -77,6 +85,7 @@ export async function startTessera(
       TESSERA_ADMIN_EMAIL: ADMIN_EMAIL,
       TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD,
       NODE_ENV: 'production',
+      UV_THREADPOOL_SIZE: THREAD_POOL_SIZE,
       TESSERA_LOG_LEVEL: options.logLevel,
       ...(databaseUrl ? { TESSERA_DATABASE_URL: databaseUrl } : {}),
     },

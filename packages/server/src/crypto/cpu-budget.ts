@@ -76,3 +76,23 @@ function ratio(quota: string | undefined, period: string | undefined): number | 
 export function signsOffEventLoop(placement: SigningPlacement, budget: number): boolean {
   return placement === 'always' || (placement === 'auto' && budget >= 2);
 }
+
+/**
+ * How many threads libuv's thread pool gets when `UV_THREADPOOL_SIZE` does not say (`launch.cts`
+ * sets it): the CPU budget rounded up, at least 2 and at most libuv's own default of 4. The pool's
+ * long jobs are argon2id hashes (19 MiB each, memory-bound): on two CPUs, four at once verified
+ * 92.8–93.9 passwords a second against 100.2–104.0 for two, and each thread that has hashed keeps its
+ * 19 MiB in its allocator arena afterwards, which after a burst of sign-ins took a server past 300 MB
+ * under token load (bench/README.md, seventeenth session). At least 2, so that a short job (a log
+ * write, a DNS lookup) does not always wait behind a hash on one CPU.
+ *
+ * @example
+ * ```ts
+ * threadPoolSize(2) // 2
+ * threadPoolSize(0.5) // 2
+ * threadPoolSize(16) // 4
+ * ```
+ */
+export function threadPoolSize(budget: number): number {
+  return Math.min(4, Math.max(2, Math.ceil(budget)));
+}

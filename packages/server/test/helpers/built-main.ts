@@ -11,8 +11,9 @@ const PACKAGES = fileURLToPath(new URL('../../../', import.meta.url));
 const checked = new Map<Program, string>();
 
 /**
- * The built entry point of one of Tessera's programs, `packages/<program>/dist/main.js`, for the
- * end-to-end tests to start as `node FILE`, as a deployment does. Started from the TypeScript
+ * The built entry point of one of Tessera's programs, `packages/<program>/dist/main.js`
+ * (`dist/launch.cjs` for the server, which sizes libuv's thread pool before loading `main.js`), for
+ * the end-to-end tests to start as `node FILE`, as a deployment does. Started from the TypeScript
  * sources through tsx, a control plane took ~5 s of CPU to be ready, against ~2.5 s built, and the
  * suite starts about a hundred processes (DEVELOPERS.md). `scripts/run-tests.mjs`, and so `npm
  * test`, builds first. Throws, saying what to run, when the build is missing or older than a source
@@ -26,7 +27,7 @@ const checked = new Map<Program, string>();
 export function builtMain(program: Program): string {
   const known = checked.get(program);
   if (known) return known;
-  const main = join(PACKAGES, program, 'dist', 'main.js');
+  const main = join(PACKAGES, program, 'dist', program === 'server' ? 'launch.cjs' : 'main.js');
   const stale = withReferences(program).find((pkg) => {
     const built = statSync(join(PACKAGES, pkg, 'tsconfig.tsbuildinfo'), { throwIfNoEntry: false });
     return !built || newestSource(join(PACKAGES, pkg, 'src')) > built.mtimeMs;

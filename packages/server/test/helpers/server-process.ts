@@ -14,6 +14,8 @@ export interface ServerProcess {
   db: TestDatabase;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
+  /** The running process's id. */
+  pid(): number | undefined;
   /** Stops and starts the process again on the same database and data dir. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -25,7 +27,7 @@ export interface ServerProcess {
 }
 
 /**
- * Starts the control plane (`packages/server/dist/main.js`, {@link builtMain}) in a child process
+ * Starts the control plane (`packages/server/dist/launch.cjs`, {@link builtMain}) in a child process
  * with PORT=0 on a fresh database of `kind` and waits until it logs its URL. Real process, real
  * socket. With `shareDatabaseOf`, it is another replica on that server's database and data dir
  * instead (dispose the replica first). A test that makes the server fail on purpose says how many
@@ -108,6 +110,7 @@ export async function startServerProcess(
     },
     db,
     output: () => output,
+    pid: () => child?.pid,
     restart: async () => {
       await stop();
       await launch();
