@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { Measurement } from '../load.js';
 import type { Scenario } from '../scenario.js';
 import { THREAD_POOL_SIZE } from '../targets/tessera.js';
 import { ARGON2_CONCURRENCY } from './password.js';
@@ -26,13 +27,7 @@ export const argon2BareScenario: Scenario = {
         ['--import', 'tsx', CHILD, String(durationSec), String(ARGON2_CONCURRENCY)],
         { env: { PATH: process.env.PATH ?? '', UV_THREADPOOL_SIZE: THREAD_POOL_SIZE } },
       );
-      return JSON.parse(stdout) as {
-        rps: number;
-        p50: number;
-        p99: number;
-        requests: number;
-        errors: number;
-      };
+      return JSON.parse(stdout) as Omit<Measurement, 'loadgenCpu'>;
     },
   }),
 };
