@@ -22,8 +22,8 @@ interface Entry {
 export interface GrantJournal {
   /**
    * Resolves once `event`, and the last login of `lastLogin`'s row, have committed; rejects if that
-   * commit failed, in which case nothing of it was written. A row this process set less than a
-   * minute ago is not set again (`recent-logins.ts`).
+   * commit failed, in which case nothing of it was written. A row this process set lately (up to
+   * ten minutes for an application, one for a cluster) is not set again (`recent-logins.ts`).
    */
   record(event: AuditEvent, lastLogin?: LastLogin): Promise<void>;
 }
