@@ -13,6 +13,11 @@ export interface BenchOptions {
   rounds: number;
   /** Seconds of each scenario's run in a paired round. */
   roundSec: number;
+  /**
+   * Seconds of the main pass's run at half the measured rate, for scenarios with a latency target:
+   * the scenario duration, or half of it in `--quick`, whose latency is a smoke check, not a figure.
+   */
+  halfRateSec: number;
   /** Concurrent connections the load generator keeps open for throughput runs. */
   connections: number;
   /** Application counts to seed; the first is the one the other counts are compared with. */
@@ -107,6 +112,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
     durationSec,
     rounds,
     roundSec: durationSec / 2,
+    halfRateSec: quick ? durationSec / 2 : durationSec,
     connections: Math.round(positive('connections', 16)),
     // Quick mode skips the 100,000-application store: seeding it is most of a quick run's budget.
     appCounts: list('apps', quick ? '10' : '10,100000').map((n) => Math.round(Number(n))),

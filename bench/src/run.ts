@@ -158,7 +158,7 @@ async function runOne(
   if (scenario.halfRate && full.rps > 2) {
     await settle(full);
     const rate = Math.floor(full.rps / 2);
-    const half = await halfMeasurer(options, scenario, target, workload, rate)(options.durationSec);
+    const half = await halfMeasurer(options, scenario, target, workload, rate)(options.halfRateSec);
     result.half = { rate, rps: half.rps, p50: half.p50, p99: half.p99, errors: half.errors };
     if (half.serverP99 !== undefined) result.half.serverP99 = half.serverP99;
     result.errors = full.errors + half.errors;

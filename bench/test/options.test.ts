@@ -41,6 +41,12 @@ describe('bench options', () => {
     assert.throws(() => parseOptions(['--rounds=-1']), /--rounds must be a whole number/);
   });
 
+  it('measures latency at half rate for the whole duration, for half of it in --quick', () => {
+    assert.equal(parseOptions([]).halfRateSec, 10);
+    assert.equal(parseOptions(['--duration=4']).halfRateSec, 4);
+    assert.equal(parseOptions(['--quick']).halfRateSec, 1);
+  });
+
   it('reads the PostgreSQL URL from BENCH_POSTGRES_URL', () => {
     assert.equal(
       parseOptions([], { BENCH_POSTGRES_URL: 'postgres://x@127.0.0.1/y' }).postgresUrl,
