@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
+import { machineCosts } from './machine.js';
 import { parseOptions } from './options.js';
 import { evaluate, markdown, ratioPairs } from './report.js';
 import { runScenarios } from './run.js';
@@ -11,6 +12,8 @@ import { allScenarios } from './scenarios/index.js';
 const options = parseOptions(process.argv.slice(2), process.env);
 const startedAt = new Date();
 const loadavgAtStart = loadavg();
+// Before any server starts, so that nothing else of the run competes with it.
+const costs = machineCosts();
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 log(
   `${options.quick ? 'quick' : 'full'} run: ${options.durationSec} s per scenario after ${options.warmupSec} s warm-up, ` +
@@ -32,6 +35,7 @@ const report = {
     cpuModel: cpus()[0]?.model,
     loadavgAtStart,
     loadavgAtEnd: loadavg(),
+    ...costs,
   },
   options,
   scenarios: results,
@@ -42,6 +46,7 @@ writeFileSync(options.out, JSON.stringify(report, null, 2) + '\n');
 process.stdout.write(markdown(results, verdict) + '\n');
 process.stdout.write(
   `\n${report.machine.cpus} CPUs (${report.machine.cpuModel}), Node ${process.version}; load average ` +
-    `${loadavgAtStart[0]?.toFixed(1)} at start, ${report.machine.loadavgAtEnd[0]?.toFixed(1)} at end (other work on the machine shows here).\n`,
+    `${loadavgAtStart[0]?.toFixed(1)} at start, ${report.machine.loadavgAtEnd[0]?.toFixed(1)} at end (other work on the machine shows here); ` +
+    `${costs.jsLoopNs.toFixed(2)} ns per JavaScript loop iteration, ${costs.syscallUs.toFixed(2)} µs per system call (src/machine.ts).\n`,
 );
 log(`wrote ${options.out} after ${report.elapsedSec.toFixed(0)} s`);

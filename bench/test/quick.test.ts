@@ -62,7 +62,13 @@ describe('bench harness, smoke run (no timing assertions)', () => {
           firstShare?: number;
         }>;
         ratios: Array<{ name: string; value: number | null; rounds: number[] | null }>;
+        machine: { jsLoopNs: number; syscallUs: number };
       };
+      assert.ok(
+        report.machine.jsLoopNs > 0 && report.machine.syscallUs > 0,
+        'the machine costs are recorded',
+      );
+      assert.match(run.stdout, /µs per system call/);
       const byId = new Map(report.scenarios.map((s) => [s.id, s]));
       // The scenarios whose endpoints exist on every branch must have run.
       for (const id of [
