@@ -3,12 +3,12 @@ import type { LastLogin } from './grant.js';
 /**
  * How far behind a row's stored last login may fall, per table. An application's, a user's, a service
  * account's or an access key's `lastLogin` is shown to administrators ("last used"), and every
- * grant's exact time is in the audit log, so ten minutes is close enough; setting the row again only
- * five to ten minutes after it was set (below) takes a random page write off nearly every grant of a store with many
- * applications: with 100,000 applications used at 10,000 grants a second, one grant in 45 sets a row
- * where a one-minute bound made it one in 6 (bench/README.md, eighteenth session). A cluster's
- * `last_seen` decides its status, Connected while under five minutes old (admin/clusters/routes.ts),
- * so it keeps a minute.
+ * grant's exact time is in the audit log, so ten minutes is close enough; setting a row again only
+ * five to ten minutes after it was set (below) takes a random page write off nearly every grant of
+ * a store with many applications: with 100,000 applications used at 10,000 grants a second, one
+ * grant in 45 sets a row where a one-minute bound made it one in 6 (bench/README.md, eighteenth
+ * session). A cluster's `last_seen` decides its status, Connected while under five minutes old
+ * (admin/clusters/routes.ts), so it keeps a minute.
  */
 export const LAST_LOGIN_RESOLUTION_MS: Readonly<Record<LastLogin['table'], number>> = Object.freeze({
   applications: 600_000,
