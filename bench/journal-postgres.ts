@@ -21,7 +21,7 @@ const arg = (name: string, fallback: string) =>
 const appCount = arg('apps', '100000');
 const batches = arg('batches', '3000');
 const size = arg('size', '8');
-// 0: batches that set no last login (a warm window, `recent-logins.ts`), the common case.
+// 0: batches that set no last login (rows set lately, `recent-logins.ts`), the common case.
 const logins = arg('logins', '1') !== 0;
 
 async function main(): Promise<void> {

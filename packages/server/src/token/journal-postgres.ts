@@ -9,8 +9,8 @@ const LOGIN_TABLES = Object.keys(LAST_LOGIN_COLUMN) as LastLogin['table'][];
 /** Per table, the ids whose last login the batch sets (parameters named after their tables). */
 type LoginIds = Record<LastLogin['table'], string[]>;
 
-interface BatchParams extends LoginIds {
-  at: number;
+/** A batch's audit rows, column by column. */
+interface EventParams {
   tenantIds: number[];
   timestamps: number[];
   actorTypes: string[];
@@ -24,6 +24,10 @@ interface BatchParams extends LoginIds {
   reasons: (string | null)[];
   sourceIps: (string | null)[];
   details: (string | null)[];
+}
+
+interface BatchParams extends LoginIds, EventParams {
+  at: number;
 }
 
 /**
@@ -70,15 +74,15 @@ const writeBatch = preparedQuery(
 );
 
 /**
- * The same batch when it sets no last login, as most batches do once this process has set its rows
- * in the current window (`recent-logins.ts`): without the ten `WITH`s, each of which PostgreSQL runs
- * on its empty list, the statement takes a fraction of the database's time (bench/README.md,
+ * A batch that sets no last login, as nearly every batch once this process has set its rows
+ * (`recent-logins.ts`): the audit rows alone. The ten `WITH`s of {@link writeBatch}, each of which
+ * PostgreSQL runs on its empty list, were ~30 % of the statement's own time (bench/README.md,
  * eighteenth session).
  */
-const writeEvents = preparedQuery((_db, p: BatchParams) => insertEvents(p));
+const writeEvents = preparedQuery((_db, p: EventParams) => insertEvents(p));
 
 /** The audit rows of a batch, as arrays through `unnest`. */
-function insertEvents(p: BatchParams) {
+function insertEvents(p: EventParams) {
   return sql`
     insert into audit_events (tenant_id, timestamp, actor_type, actor_id, actor_name, action,
       resource_type, resource_id, resource_name, result, reason, source_ip, details)
@@ -90,7 +94,8 @@ function insertEvents(p: BatchParams) {
 }
 
 /**
- * PostgreSQL: a grant-journal batch — its last-login updates and its audit rows — in one round trip.
+ * PostgreSQL: a grant-journal batch — its last-login updates, if any, and its audit rows — in one
+ * statement, one round trip.
  *
  * @example
  * ```ts
@@ -105,9 +110,7 @@ export async function writePostgresBatch(
 ): Promise<void> {
   const column = <K extends keyof Insertable<AuditEventTable>>(name: K) =>
     rows.map((row) => row[name] ?? null) as NonNullable<Insertable<AuditEventTable>[K]>[];
-  await (logins.size > 0 ? writeBatch : writeEvents)(db, {
-    at,
-    ...(Object.fromEntries(LOGIN_TABLES.map((table) => [table, [...(logins.get(table) ?? [])]])) as LoginIds),
+  const events: EventParams = {
     tenantIds: column('tenant_id'),
     timestamps: column('timestamp'),
     actorTypes: column('actor_type'),
@@ -121,5 +124,11 @@ export async function writePostgresBatch(
     reasons: column('reason'),
     sourceIps: column('source_ip'),
     details: column('details'),
-  });
+  };
+  if (logins.size === 0) {
+    await writeEvents(db, events);
+    return;
+  }
+  const ids = Object.fromEntries(LOGIN_TABLES.map((table) => [table, [...(logins.get(table) ?? [])]]));
+  await writeBatch(db, { at, ...(ids as LoginIds), ...events });
 }
