@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { coresBetween, cpuSeconds, cpuSecondsOf, rssMb } from './proc.js';
+import { coresBetween, cpuSeconds, cpuSecondsOf, mainThreadCpuSeconds, rssMb } from './proc.js';
 import type { FirstUses } from './scenario.js';
 
 /** One request the load generator sends; `next` picks a fresh body per request when given. */
@@ -26,6 +26,8 @@ export interface Measurement {
   firstError?: string;
   loadgenCpu: number;
   serverCpu?: number;
+  /** Cores the server's main thread (its event loop) used, a part of `serverCpu`. */
+  eventLoopCpu?: number;
   /** Cores PostgreSQL's processes used, for a server on PostgreSQL (the server's other half). */
   databaseCpu?: number;
   peakRssMb?: number;
@@ -59,6 +61,7 @@ export async function measure(
   let peakRss = pid ? rssMb(pid) : 0;
   const sampler = pid ? setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 100) : undefined;
   const serverCpuStart = pid ? cpuSeconds(pid) : 0;
+  const eventLoopCpuStart = pid ? mainThreadCpuSeconds(pid) : 0;
   const databaseStart = options.databaseCpu ? cpuSecondsOf('postgres') : undefined;
   const cpuStart = process.cpuUsage();
   const started = process.hrtime.bigint();
@@ -98,7 +101,13 @@ export async function measure(
     errors: result.errors + result.timeouts + unexpected,
     ...(firstUnexpected ? { firstError: firstUnexpected } : {}),
     loadgenCpu: (cpu.user + cpu.system) / 1e6 / wallSec,
-    ...(pid ? { serverCpu: (cpuSeconds(pid) - serverCpuStart) / wallSec, peakRssMb: peakRss } : {}),
+    ...(pid
+      ? {
+          serverCpu: (cpuSeconds(pid) - serverCpuStart) / wallSec,
+          eventLoopCpu: (mainThreadCpuSeconds(pid) - eventLoopCpuStart) / wallSec,
+          peakRssMb: peakRss,
+        }
+      : {}),
     ...(databaseStart ? { databaseCpu: coresBetween(databaseStart, cpuSecondsOf('postgres'), wallSec) } : {}),
     ...(uses && shape.firstUses ? { firstShare: shareSince(uses, shape.firstUses) } : {}),
   };

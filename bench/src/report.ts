@@ -266,18 +266,18 @@ export function markdown(
   verdict: { ratios: Ratio[]; checks: Check[] },
 ): string {
   const lines = [
-    '| Scenario | conns | req/s | p50 ms | p99 ms | errors | p99 ms at ½ rate | server CPU | req per server CPU-s | PostgreSQL CPU | load-gen CPU | RSS idle / peak MB |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Scenario | conns | req/s | p50 ms | p99 ms | errors | p99 ms at ½ rate | server CPU | req per server CPU-s | event loop µs per req | PostgreSQL CPU | load-gen CPU | RSS idle / peak MB |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     if (!r.available) {
-      lines.push(`| ${r.label} | | not available: ${r.reason ?? ''} | | | | | | | | | |`);
+      lines.push(`| ${r.label} | | not available: ${r.reason ?? ''} | | | | | | | | | | |`);
       continue;
     }
     const half = r.half ? `${num(r.half.p99, 1)} (at ${r.half.rate}/s)` : '—';
     const rss = r.idleRssMb ? `${num(r.idleRssMb)} / ${num(peakRss(r))}` : '—';
     lines.push(
-      `| ${r.label} | ${r.connections} | ${num(r.rps)} | ${num(r.p50, 1)} | ${num(r.p99, 1)} | ${r.errors ?? '—'} | ${half} | ${num(r.serverCpu, 2)} | ${r.serverCpu && r.rps ? num(r.rps / r.serverCpu) : '—'} | ${num(r.databaseCpu, 2)} | ${num(r.loadgenCpu, 2)} | ${rss} |`,
+      `| ${r.label} | ${r.connections} | ${num(r.rps)} | ${num(r.p50, 1)} | ${num(r.p99, 1)} | ${r.errors ?? '—'} | ${half} | ${num(r.serverCpu, 2)} | ${r.serverCpu && r.rps ? num(r.rps / r.serverCpu) : '—'} | ${r.eventLoopCpu !== undefined && r.rps ? num((r.eventLoopCpu / r.rps) * 1e6) : '—'} | ${num(r.databaseCpu, 2)} | ${num(r.loadgenCpu, 2)} | ${rss} |`,
     );
   }
   lines.push(

@@ -25,6 +25,8 @@ export interface ScenarioResult {
   loadgenCpu?: number;
   /** Cores the server process used while measuring. */
   serverCpu?: number;
+  /** Cores its main thread, the event loop, used meanwhile. */
+  eventLoopCpu?: number;
   /** Cores PostgreSQL used meanwhile (servers on PostgreSQL only). */
   databaseCpu?: number;
   idleRssMb?: number;

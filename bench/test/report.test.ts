@@ -47,6 +47,17 @@ describe('bench report', () => {
     assert.equal(get('password grant / bare argon2id')?.value, 0.9);
   });
 
+  it("gives the event loop's CPU per request when the server's main thread was measured", () => {
+    const results = [
+      row('limit', 'limit', 2000, { serverCpu: 1, eventLoopCpu: 0.5 }),
+      row('peer', 'peer', 1000, { serverCpu: 1 }),
+    ];
+    const text = markdown(results, evaluate(options, results));
+    assert.match(text, /\| event loop µs per req \|/);
+    assert.match(text, /\| limit \| 16 \| 2000 \|.*\| 1\.00 \| 2000 \| 250 \|/);
+    assert.match(text, /\| peer \| 16 \| 1000 \|.*\| 1\.00 \| 1000 \| — \|/);
+  });
+
   it('leaves a ratio unmeasured when a side is unavailable, and says so in the table', () => {
     const results: ScenarioResult[] = [
       row('limit', 'limit', 1000),
