@@ -5,6 +5,7 @@
 //   node --import tsx bench/src/argon2-bare-child.ts DURATION_SEC CONCURRENCY
 import argon2 from 'argon2';
 import { ARGON2_OPTIONS } from '../../packages/server/src/crypto/passwords.js';
+import { quantile } from './paced.js';
 
 const [durationSec, concurrency] = process.argv.slice(2).map(Number);
 if (!durationSec || !concurrency) throw new Error('usage: argon2-bare-child.ts DURATION_SEC CONCURRENCY');
@@ -24,7 +25,6 @@ const started = performance.now();
 await Promise.all(Array.from({ length: concurrency }, worker));
 const wall = (performance.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
-const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
 process.stdout.write(
-  `${JSON.stringify({ rps: latencies.length / wall, p50: at(0.5), p99: at(0.99), requests: latencies.length, errors })}\n`,
+  `${JSON.stringify({ rps: latencies.length / wall, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), requests: latencies.length, errors })}\n`,
 );

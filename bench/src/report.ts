@@ -118,9 +118,10 @@ function perRound(r: ScenarioResult, figure: (f: RoundFigure) => number | undefi
 /**
  * The share of a scenario's full-rate requests that named an application for the first time on its
  * server (each a credential-cache miss: a store lookup and a `last_login` write), in percent, when
- * there were any. It falls from round to round as the cache fills; with 100,000 applications the
- * rate also follows the grants that set a `last_login` again once their minute has passed, which
- * the harness cannot see (bench/README.md, seventeenth session).
+ * there were any. It falls from round to round as the cache fills. A server also sets a row's
+ * `last_login` again five to ten minutes after it last did (`token/recent-logins.ts`), which the
+ * harness cannot see; a run of this length rarely meets one (bench/README.md, seventeenth and
+ * eighteenth sessions).
  */
 function firstUsesCheck(r: ScenarioResult): Check | undefined {
   if (r.firstShare === undefined) return undefined;
