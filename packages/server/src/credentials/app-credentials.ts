@@ -97,7 +97,7 @@ function judgeApp(
   now: number,
 ): CredentialCheck<AppRow> {
   const first = rows[0];
-  // A name could equal another application's client id: take one application, as before.
+  // The queries name one application at most (by client id before name), so every row is its.
   const app = first && {
     id: first.id,
     name: first.name,

@@ -105,9 +105,13 @@ async function answer(db: Kysely<Database>, batch: Waiting[]): Promise<void> {
 /**
  * PostgreSQL: {@link locksAndApp} for many lookups at once. Each lookup is a row of `unnest(…)`
  * (numbered `n` from 1 in order) with the same joins as the single query, so each gets exactly the
- * rows it would have had alone, at least one. The application is looked up per lookup (`lateral`,
- * `offset 0` so that the planner keeps it so): joined plainly, PostgreSQL hashed the whole
- * `applications` table for each batch (186 ms at 100,000 applications, against 0.6 ms this way).
+ * rows it would have had alone, at least one. The application is looked up per lookup (`lateral`):
+ * joined plainly, PostgreSQL hashed the whole `applications` table for each batch (186 ms at 100,000
+ * applications, against 0.6 ms this way). By client id, then by name, as the single query does
+ * (`namedApp`): the `LIMIT` stops the `UNION ALL` at its first row. With `name = … OR client_id = …`
+ * each lookup searched both indexes and merged them (`BitmapOr`): PostgreSQL's CPU was 40–51
+ * against 25–30 µs a lookup at 100,000 applications, in batches of 8 (bench/README.md, nineteenth
+ * session). A correlated `COALESCE` of the two searches instead cost 52–58 µs.
  */
 const locksAndApps = preparedQuery(
   (
@@ -122,9 +126,12 @@ const locksAndApps = preparedQuery(
                 ${p.addresses}::text[], ${p.nows}::bigint[])
       with ordinality as q(tenant_id, identifier, pair, address, now, n)
     left join lateral (
-      select a.id, a.name, a.client_id, a.enabled, a.tenant_id from applications a
-      where a.tenant_id = q.tenant_id and (a.name = q.identifier or a.client_id = q.identifier)
-      offset 0
+      (select a.id, a.name, a.client_id, a.enabled, a.tenant_id from applications a
+       where a.client_id = q.identifier and a.tenant_id = q.tenant_id)
+      union all
+      (select a.id, a.name, a.client_id, a.enabled, a.tenant_id from applications a
+       where a.tenant_id = q.tenant_id and a.name = q.identifier)
+      limit 1
     ) a on true
     left join credential_secrets s
       on s.owner_id = a.id and s.owner_type = 'app' and (s.expires_at is null or s.expires_at > q.now)

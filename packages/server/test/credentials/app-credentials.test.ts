@@ -54,6 +54,8 @@ forEachStore('checkAppSecret', (kind) => {
     ]);
     await addApp('a3', 'off', 0, [['s-off', null]]);
     await addApp('a4', 'bare', 1, []);
+    // Named after another application's client id.
+    await addApp('a5', 'client-a2', 1, [['s-shadow', null]]);
   });
   after(async () => {
     await store?.close();
@@ -66,6 +68,19 @@ forEachStore('checkAppSecret', (kind) => {
     assert.equal(byName.subject?.id, 'a1');
     const byClientId = await checkAppSecret(ctx, 1, 'client-a1', 's-one', now);
     assert.deepEqual(byClientId, byName);
+  });
+
+  it("takes a client id before a name: a name equal to another application's client id cannot take its place", async () => {
+    const byClientId = await checkAppSecret(ctx, 1, 'client-a2', 's-two-new', now);
+    assert.equal(byClientId.ok, true);
+    assert.equal(byClientId.subject?.id, 'a2');
+    const shadow = await checkAppSecret(ctx, 1, 'client-a2', 's-shadow', now);
+    assert.deepEqual(
+      [shadow.ok, !shadow.ok && shadow.reason, shadow.subject?.id],
+      [false, 'wrong_secret', 'a2'],
+    );
+    // Its own client id still names it.
+    assert.equal((await checkAppSecret(ctx, 1, 'client-a5', 's-shadow', now)).subject?.id, 'a5');
   });
 
   it('accepts every live secret during a rotation and refuses an expired one', async () => {
@@ -122,6 +137,7 @@ forEachStore('checkAppSecret', (kind) => {
       lookup('one', '10.0.0.1', 2),
       lookup('it\'s {"odd"}, [x]', '10.0.0.5'),
       lookup('two', '10.0.0.2'),
+      lookup('client-a2', '10.0.0.6'),
     ];
     const together = await Promise.all(lookups.map((l) => lookupLocksAndApp(store.db, l)));
     const strip = (rows: object[]) =>
@@ -141,6 +157,8 @@ forEachStore('checkAppSecret', (kind) => {
     assert.equal(Number(together[1]?.[0]?.address_lock), now + 60_000);
     assert.equal(together[2]?.length, 2);
     assert.equal(together[3]?.[0]?.id, null);
+    // By client id first, in a batch as alone.
+    assert.deepEqual(new Set(together[9]?.map((row) => row.id)), new Set(['a2']));
   });
 
   it('lookups made while a batch is in flight wait for it and are all answered, past one batch', async () => {
