@@ -9,6 +9,8 @@
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { v4 as uuidv4 } from 'uuid';
+import { refreshStatistics } from '../packages/server/src/store/dialects/sqlite-statistics.js';
+import { runOnSqlite } from '../packages/server/src/store/sqlite-direct.js';
 import { adminToken, call } from '../packages/server/test/helpers/api.js';
 import { openDirect } from '../packages/server/test/helpers/direct-store.js';
 import { startServerProcess } from '../packages/server/test/helpers/server-process.js';
@@ -88,8 +90,10 @@ async function main(): Promise<void> {
         });
       }
       // A bulk load bypasses the server; refresh the planner's statistics the way the server's periodic
-      // `PRAGMA optimize` (SQLite) or autovacuum (PostgreSQL) eventually would.
+      // `PRAGMA optimize` (SQLite, `refreshStatistics`: without per-value samples) or autovacuum
+      // (PostgreSQL) eventually would.
       await sql`analyze`.execute(store.db);
+      await runOnSqlite(store.db, refreshStatistics);
     } finally {
       await store.close();
     }

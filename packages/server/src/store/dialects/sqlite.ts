@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { SqliteDialect, type SqliteDatabase } from 'kysely';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
+import { refreshStatistics } from './sqlite-statistics.js';
 
 /** Prepared statements kept per distinct SQL text; queries with `in (...)` lists make more texts. */
 const STATEMENT_CACHE_SIZE = 1000;
 
-/** How often `PRAGMA optimize` refreshes statistics that went stale (it is a no-op otherwise). */
+/** How often `PRAGMA optimize` refreshes statistics that went stale (it is a no-op otherwise; `sqlite-statistics.ts`). */
 const OPTIMIZE_EVERY_MS = 10 * 60_000;
 
 /**
@@ -44,10 +45,10 @@ export function sqliteDialect(dataDir: string): {
   database.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   // Keep the planner's statistics current (SQLite's advice for long-lived connections): without them
   // it walks a 100,000-row index instead of looking up the few rows a search matched.
-  database.pragma('optimize = 0x10002');
+  refreshStatistics(database, '0x10002');
   const optimizer = setInterval(() => {
     try {
-      if (database.open) database.pragma('optimize');
+      if (database.open) refreshStatistics(database);
       else clearInterval(optimizer);
     } catch {
       clearInterval(optimizer);
