@@ -10,14 +10,13 @@
  *
  *   node --conditions=tessera-source --import tsx bench/credential-lookups.ts [--store=postgres|sqlite] [--apps=100000] [--batches=3000] [--size=8] [--analyze[=samples]]
  */
-import { performance } from 'node:perf_hooks';
 import { lookupLocksAndApp } from '../packages/server/src/credentials/app-lookup-batch.js';
 import { deriveMasterKey } from '../packages/server/src/crypto/master-key.js';
 import { throttleKeys } from '../packages/server/src/oauth/throttle.js';
 import { refreshStatistics } from '../packages/server/src/store/dialects/sqlite-statistics.js';
 import { runOnSqlite } from '../packages/server/src/store/sqlite-direct.js';
 import { openMigratedStore } from '../packages/server/test/helpers/migrated-store.js';
-import { coresBetween, cpuSecondsOf } from './src/proc.js';
+import { countCpu } from './src/proc.js';
 import { seedApps } from './src/targets/seed.js';
 
 const option = (name: string, fallback: string) =>
@@ -59,18 +58,14 @@ async function main(): Promise<void> {
     };
     const batch = () => Promise.all(Array.from({ length: size }, lookup));
     for (let i = 0; i < 200; i++) await batch(); // warm: plans, caches
-    const cpuStart = cpuSecondsOf('postgres');
-    const ownStart = process.cpuUsage();
-    const started = performance.now();
-    for (let i = 0; i < batches; i++) await batch();
-    const wallSec = (performance.now() - started) / 1000;
-    const own = process.cpuUsage(ownStart);
-    const pgCpuUs = coresBetween(cpuStart, cpuSecondsOf('postgres'), wallSec) * wallSec * 1e6;
+    const { wallSec, ownCpuUs, postgresCpuUs } = await countCpu(async () => {
+      for (let i = 0; i < batches; i++) await batch();
+    });
     const lookups = batches * size;
     console.log(
       `${kind}, ${appCount} applications, ${batches} batches of ${size}: ` +
-        (kind === 'postgres' ? `PostgreSQL CPU ${(pgCpuUs / lookups).toFixed(1)} µs/lookup, ` : '') +
-        `this process's CPU ${((own.user + own.system) / lookups).toFixed(1)} µs/lookup, wall ${((wallSec * 1e6) / lookups).toFixed(1)} µs/lookup`,
+        (kind === 'postgres' ? `PostgreSQL CPU ${(postgresCpuUs / lookups).toFixed(1)} µs/lookup, ` : '') +
+        `this process's CPU ${(ownCpuUs / lookups).toFixed(1)} µs/lookup, wall ${((wallSec * 1e6) / lookups).toFixed(1)} µs/lookup`,
     );
   } finally {
     await store.close();

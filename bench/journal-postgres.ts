@@ -8,12 +8,11 @@
  *
  *   node --conditions=tessera-source --import tsx bench/journal-postgres.ts [--apps=100000] [--batches=3000] [--size=8] [--logins=1]
  */
-import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { deriveMasterKey } from '../packages/server/src/crypto/master-key.js';
 import { writePostgresBatch } from '../packages/server/src/token/journal-postgres.js';
 import { openMigratedStore } from '../packages/server/test/helpers/migrated-store.js';
-import { coresBetween, cpuSecondsOf } from './src/proc.js';
+import { countCpu } from './src/proc.js';
 import { seedApps } from './src/targets/seed.js';
 
 const arg = (name: string, fallback: string) =>
@@ -57,13 +56,9 @@ async function main(): Promise<void> {
     const wal = async () =>
       (await sql<{ lsn: string }>`select pg_current_wal_lsn()::text as lsn`.execute(store.db)).rows[0]!.lsn;
     const walStart = await wal();
-    const cpuStart = cpuSecondsOf('postgres');
-    const ownStart = process.cpuUsage();
-    const started = performance.now();
-    for (let i = 0; i < batches; i++) await batch();
-    const wallSec = (performance.now() - started) / 1000;
-    const own = process.cpuUsage(ownStart);
-    const cores = coresBetween(cpuStart, cpuSecondsOf('postgres'), wallSec);
+    const { wallSec, ownCpuUs, postgresCpuUs } = await countCpu(async () => {
+      for (let i = 0; i < batches; i++) await batch();
+    });
     const walEnd = await wal();
     const walBytes = Number(
       (
@@ -74,8 +69,8 @@ async function main(): Promise<void> {
     );
     const grants = batches * size;
     console.log(
-      `${appCount} applications, ${batches} batches of ${size}: PostgreSQL CPU ${((cores * wallSec * 1e6) / grants).toFixed(1)} µs/grant, ` +
-        `this process's CPU ${((own.user + own.system) / grants).toFixed(1)} µs/grant, wall ${((wallSec * 1e6) / grants).toFixed(1)} µs/grant, WAL ${(walBytes / grants).toFixed(0)} B/grant`,
+      `${appCount} applications, ${batches} batches of ${size}: PostgreSQL CPU ${(postgresCpuUs / grants).toFixed(1)} µs/grant, ` +
+        `this process's CPU ${(ownCpuUs / grants).toFixed(1)} µs/grant, wall ${((wallSec * 1e6) / grants).toFixed(1)} µs/grant, WAL ${(walBytes / grants).toFixed(0)} B/grant`,
     );
   } finally {
     await store.close();

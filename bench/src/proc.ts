@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 /** A server the harness started as a child process on loopback. */
 export interface ChildServer {
@@ -152,4 +153,35 @@ export function coresBetween(
   let used = 0;
   for (const [pid, seconds] of after) used += seconds - (before.get(pid) ?? 0);
   return used / wallSec;
+}
+
+/** What {@link countCpu} counted over one run of its work. */
+export interface CountedCpu {
+  wallSec: number;
+  /** This process's CPU (user and system), µs. */
+  ownCpuUs: number;
+  /** CPU of every process named `postgres` ({@link cpuSecondsOf}), µs. */
+  postgresCpuUs: number;
+}
+
+/**
+ * Runs `work` once and counts, meanwhile, the wall time, this process's CPU and PostgreSQL's:
+ * what the store benchmarks (`bench/journal-postgres.ts`, `bench/credential-lookups.ts`) report per
+ * operation. Counted CPU over thousands of operations is steadier than their timing on a shared
+ * machine.
+ *
+ * @example
+ * ```ts
+ * const { postgresCpuUs } = await countCpu(async () => { for (const b of batches) await write(b) })
+ * ```
+ */
+export async function countCpu(work: () => Promise<void>): Promise<CountedCpu> {
+  const cpuStart = cpuSecondsOf('postgres');
+  const ownStart = process.cpuUsage();
+  const started = performance.now();
+  await work();
+  const wallSec = (performance.now() - started) / 1000;
+  const own = process.cpuUsage(ownStart);
+  const postgresCpuUs = coresBetween(cpuStart, cpuSecondsOf('postgres'), wallSec) * wallSec * 1e6;
+  return { wallSec, ownCpuUs: own.user + own.system, postgresCpuUs };
 }
