@@ -26,9 +26,10 @@ const liveSecretOf = (now: number) => (join: AppJoin) =>
  * assigns it: a name chosen to equal another application's client id cannot take that application's
  * place (with `name = ? OR client_id = ?` both came back, and the check took whichever came first).
  * The `LIMIT` ends the `UNION ALL` at its first row, so a client id costs one index search and a
- * name two, where the `OR` searched both indexes every time and merged the results: PostgreSQL's
- * CPU for a lookup alone fell from 96 to 77 µs at 100,000 applications (bench/README.md,
- * nineteenth session); SQLite's cost in the server did not change.
+ * name two, where the `OR` searched both indexes every time and merged the results. At 100,000
+ * applications PostgreSQL's CPU for a lookup alone went from 96–98 to 77–95 µs (batched lookups:
+ * `app-lookup-batch.ts`); SQLite's cost in the server did not change (bench/README.md, nineteenth
+ * session).
  */
 const namedApp = (db: Kysely<Database>, p: AppQuery) =>
   db
@@ -50,10 +51,10 @@ const namedApp = (db: Kysely<Database>, p: AppQuery) =>
 const APP_COLUMNS = ['id', 'name', 'client_id', 'enabled', 'tenant_id'] as const;
 
 /**
- * The application `identifier` names (its client id or its name, {@link namedApp}) with its live secrets: one row per
- * secret, one row with a null hash when it has none, no row when there is no such application. Each
- * secret comes with its expiry, so that rows kept for a while (`credentials/credential-cache.ts`)
- * can tell when it stops being live.
+ * The application `identifier` names (its client id or its name, {@link namedApp}) with its live
+ * secrets: one row per secret, one row with a null hash when it has none, no row when there is no
+ * such application. Each secret comes with its expiry, so that rows kept for a while
+ * (`credentials/credential-cache.ts`) can tell when it stops being live.
  *
  * @example
  * ```ts

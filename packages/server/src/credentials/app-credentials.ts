@@ -97,7 +97,7 @@ function judgeApp(
   now: number,
 ): CredentialCheck<AppRow> {
   const first = rows[0];
-  // The queries name one application at most (by client id before name), so every row is its.
+  // The queries name one application at most (by client id before name): all rows are its.
   const app = first && {
     id: first.id,
     name: first.name,

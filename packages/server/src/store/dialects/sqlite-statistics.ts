@@ -11,7 +11,7 @@ import type SQLite from 'better-sqlite3';
  * changed (SQLite's documentation of `sqlite3_prepare_v2`), and better-sqlite3 binds every
  * parameter at every run. So once a store had been analysed, nearly every statement of Tessera's
  * hot paths was parsed and planned afresh at every run: the credential lookup at 100,000
- * applications took 56–62 µs instead of 21–24 (bench/credential-lookups.ts, bench/README.md,
+ * applications took 55–62 µs instead of 21 (bench/credential-lookups.ts, bench/README.md,
  * nineteenth session), for the same plan. Tessera's queries are equality lookups on unique keys
  * and short ranges, which `sqlite_stat1`'s averages plan as well as the samples did.
  *
