@@ -13,8 +13,15 @@ describe('bench process CPU', () => {
 
   it("reads the main thread's CPU apart from a worker thread's", async () => {
     const [mainBefore, allBefore] = [mainThreadCpuSeconds(process.pid), cpuSeconds(process.pid)];
-    // A worker spins for 300 ms while this thread waits: the process's CPU grows, the main thread's barely.
-    const worker = new Worker('const end = Date.now() + 300; while (Date.now() < end);', { eval: true });
+    // A worker does a fixed amount of work while this thread waits: the process's CPU grows, the main
+    // thread's barely. A fixed count, not a time: under CI's parallel tests a worker spinning for 300 ms
+    // of wall time got 0.19 s of CPU. 800 million iterations take 0.36 s or more at the fastest loop
+    // seen here (0.45 ns an iteration, src/machine.ts).
+    const worker = new Worker(
+      'let x = 0; for (let i = 0; i < 800_000_000; i++) x = (x + i) | 0; require("node:worker_threads").parentPort.postMessage(x);',
+      { eval: true },
+    );
+    worker.on('message', () => undefined);
     await new Promise((resolve) => worker.once('exit', resolve));
     const [mainUsed, allUsed] = [
       mainThreadCpuSeconds(process.pid) - mainBefore,
