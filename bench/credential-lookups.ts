@@ -41,9 +41,9 @@ async function main(): Promise<void> {
       appCount,
     );
     if (analyze && kind === 'sqlite')
-      await runOnSqlite(store.db, (database) => {
-        database.exec('analyze');
-        if (analyze === 'forget') refreshStatistics(database);
+      await runOnSqlite(store.db, (sqlite) => {
+        sqlite.exec('analyze');
+        if (analyze === 'forget') refreshStatistics(sqlite);
       });
     const lookup = async () => {
       const app = apps[Math.floor(Math.random() * apps.length)]!;
