@@ -1,3 +1,4 @@
+import { PostgresAdapter } from 'kysely';
 import type { Context } from '../context.js';
 
 const HOUR_MS = 3_600_000;
@@ -31,10 +32,23 @@ export async function purgeExpired(ctx: Context, now = Date.now()): Promise<void
     .deleteFrom('browser_sessions')
     .where('last_seen_at', '<', now - ctx.config.sessionIdleTimeoutSec * 1000)
     .execute();
+  const staleThrottle = db
+    .selectFrom('auth_throttle')
+    .select('key')
+    .where('locked_until', '<', now)
+    .where('updated_at', '<', now - 24 * HOUR_MS);
+  // On PostgreSQL a sign-in locks its two throttle rows together (oauth/throttle.ts); a delete
+  // waiting for one of them while holding the other could deadlock with it, so rows in use are
+  // skipped: they are no longer stale.
   await db
     .deleteFrom('auth_throttle')
-    .where('locked_until', '<', now)
-    .where('updated_at', '<', now - 24 * HOUR_MS)
+    .where(
+      'key',
+      'in',
+      db.getExecutor().adapter instanceof PostgresAdapter
+        ? staleThrottle.forUpdate().skipLocked()
+        : staleThrottle,
+    )
     .execute();
 }
 

@@ -1,7 +1,7 @@
 import { recordAudit } from '../audit/audit-log.js';
 import type { Context } from '../context.js';
 import { oauthPolicy } from './policy.js';
-import { bump, rateLimited, throttleKeys, type Checked, type ThrottleSubject } from './throttle.js';
+import { countAttempts, rateLimited, throttleKeys, type Checked, type ThrottleSubject } from './throttle.js';
 
 /** The `auth_throttle` rows of a secret check's two keys (absent keys have no row). */
 export interface ThrottleRow {
@@ -108,8 +108,7 @@ export async function throttledSecretLookup<T>(
   }
   if (!result.ok) {
     const policy = await oauthPolicy(ctx, tenantId);
-    await bump(ctx, keys.pair, policy.lockoutThreshold, now);
-    await bump(ctx, keys.address, policy.addressThreshold, now);
+    await countAttempts(ctx, keys, policy, now);
   } else if (rows.some((r) => r.key === keys.pair)) {
     await db.deleteFrom('auth_throttle').where('key', '=', keys.pair).execute();
   }

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit-log.js';
 import type { Context } from '../context.js';
 import { TesseraError } from '../errors/registry.js';
@@ -55,9 +55,8 @@ export async function throttled<T>(
   now = Date.now(),
 ): Promise<Checked<T>> {
   const policy = await oauthPolicy(ctx, tenantId);
-  const { pair: pairKey, address: addressKey } = throttleKeys(tenantId, subject);
-  const pair = await bump(ctx, pairKey, policy.lockoutThreshold, now);
-  const address = await bump(ctx, addressKey, policy.addressThreshold, now);
+  const keys = throttleKeys(tenantId, subject);
+  const { pair, address } = await countAttempts(ctx, keys, policy, now);
   if (!pair.allowed || !address.allowed) {
     await recordAudit(ctx.store.db, {
       tenantId,
@@ -73,26 +72,39 @@ export async function throttled<T>(
   const result = await check();
   if (result.ok) {
     const db = ctx.store.db;
-    await forgetKey(db, { key: pairKey });
-    // A success is not a failure of the address: undo this attempt's count and pre-lock.
-    if (address.setLock) await undoAttemptAndLock(db, { key: addressKey, previous: address.previous });
-    else await undoAttempt(db, { key: addressKey });
+    // A success is not a failure of the address: undo this attempt's count (and pre-lock).
+    if (address.setLock) {
+      await forgetPair(db, { pair: keys.pair });
+      await undoAttemptAndLock(db, { key: keys.address, previous: address.previous });
+    } else await forgetPairUndoAddress(db, keys);
   }
   return result;
 }
 
-// Every password, device-code and upstream-token check runs these (two before, two after a
+// Every password, device-code and upstream-token check runs these (one before, one after a
 // success), so they are built and compiled once (store/prepared-query.ts): building them through
 // Kysely each time was ~0.4 ms of the password grant's ~2.9 ms on the event loop (bench/README.md).
-const forgetKey = preparedQuery((db, p: { key: string }) =>
-  db.deleteFrom('auth_throttle').where('key', '=', p.key),
+const forgetPair = preparedQuery((db, p: { pair: string }) =>
+  db.deleteFrom('auth_throttle').where('key', '=', p.pair),
 );
-const undoAttempt = preparedQuery((db, p: { key: string }) =>
-  db
-    .updateTable('auth_throttle')
-    .set({ failures: sql<number>`case when failures > 0 then failures - 1 else 0 end` })
-    .where('key', '=', p.key),
-);
+/**
+ * After a success: forgets the pair's failures and lock (zeroed rather than deleted, so that one
+ * statement does both keys; housekeeping deletes rows left unlocked for a day) and takes back the
+ * attempt's count on the address. One write transaction instead of two: on SQLite, each cost the
+ * event loop its WAL locks (`fcntl`) and frame writes; on PostgreSQL, a commit and a WAL flush.
+ * PostgreSQL locks the two rows in key order first, the order in which {@link countBoth} takes them:
+ * an `UPDATE` alone locks rows in whatever order its plan reaches them, and two statements holding
+ * one row each while waiting for the other's would deadlock.
+ */
+const forgetPairUndoAddress = preparedQuery((db, p: { pair: string; address: string }) => {
+  const set = sql`failures = case when t.key = ${p.pair} then 0 when t.failures > 0 then t.failures - 1 else 0 end,
+    locked_until = case when t.key = ${p.pair} then 0 else t.locked_until end`;
+  return db.getExecutor().adapter instanceof PostgresAdapter
+    ? sql`update auth_throttle as t set ${set}
+        from (select key from auth_throttle where key in (${p.address}, ${p.pair}) order by key for update) as l
+        where t.key = l.key`
+    : sql`update auth_throttle as t set ${set} where t.key in (${p.address}, ${p.pair})`;
+});
 /**
  * Gives back the lock this attempt set. Not prepared, unlike its neighbours: it changes a lock, which
  * the credential cache must hear of, and only statements run through Kysely's driver are watched
@@ -108,18 +120,26 @@ const undoAttemptAndLock = (db: Kysely<Database>, p: { key: string; previous: nu
     })
     .where('key', '=', p.key)
     .execute();
-/** Counts an attempt, forgetting the failures of an unlocked key last counted before `stale`. */
-const countAttempt = preparedQuery((db, p: { key: string; now: number; stale: number }) =>
+/**
+ * Counts an attempt on both keys in one statement (one write transaction), forgetting the failures
+ * of an unlocked key last counted before `stale`. The address row comes first, as in every key order
+ * (`address:` sorts before every kind): on PostgreSQL, statements that lock both rows then lock them
+ * in the same order and cannot deadlock.
+ */
+const countBoth = preparedQuery((db, p: { pair: string; address: string; now: number; stale: number }) =>
   db
     .insertInto('auth_throttle')
-    .values({ key: p.key, failures: 1, locked_until: 0, updated_at: p.now })
+    .values([
+      { key: p.address, failures: 1, locked_until: 0, updated_at: p.now },
+      { key: p.pair, failures: 1, locked_until: 0, updated_at: p.now },
+    ])
     .onConflict((oc) =>
       oc.column('key').doUpdateSet({
         failures: sql<number>`case when auth_throttle.updated_at < ${p.stale} and auth_throttle.locked_until < ${p.now} then 1 else auth_throttle.failures + 1 end`,
         updated_at: p.now,
       }),
     )
-    .returning(['failures', 'locked_until']),
+    .returning(['key', 'failures', 'locked_until']),
 );
 
 /**
@@ -160,26 +180,58 @@ export function throttleKeys(tenantId: number, subject: ThrottleSubject): { pair
 const escapeAccount = (account: string) =>
   /[%:]/.test(account) ? account.replace(/[%:]/g, (c) => (c === '%' ? '%25' : '%3a')) : account;
 
+/** What counting an attempt on one key decided. */
+export interface Counted {
+  /** Whether the attempt may be checked. */
+  allowed: boolean;
+  /** The key's lock after this attempt (0 or a past time when unlocked). */
+  lock: number;
+  /** The lock in force before this attempt. */
+  previous: number;
+  /** Whether this attempt set the lock (it reached the threshold and won the check). */
+  setLock: boolean;
+}
+
 /**
- * Counts an attempt on `key` (forgetting failures of an unlocked key older than an hour). Below the
- * threshold the attempt may be checked. From the threshold on, the attempt may be checked only if
- * it is the one that sets the lock (a conditional update, so of many concurrent attempts exactly one
- * wins); an attempt made while the key is locked is refused and makes the lock longer.
+ * Counts an attempt on the pair and on the address (forgetting failures of an unlocked key older
+ * than an hour). Below its threshold a key lets the attempt be checked. From the threshold on, the
+ * attempt may be checked only if it is the one that sets the lock (a conditional update, so of many
+ * concurrent attempts exactly one wins); an attempt made while the key is locked is refused and
+ * makes the lock longer.
  *
  * @example
  * ```ts
- * const { allowed } = await bump(ctx, 'address:10.0.0.1', policy.addressThreshold, Date.now())
+ * const { pair, address } = await countAttempts(ctx, throttleKeys(1, subject), policy, Date.now())
+ * if (!pair.allowed || !address.allowed) refuse()
  * ```
  */
-export async function bump(
+export async function countAttempts(
+  ctx: Context,
+  keys: { pair: string; address: string },
+  thresholds: { lockoutThreshold: number; addressThreshold: number },
+  now: number,
+): Promise<{ pair: Counted; address: Counted }> {
+  const rows = await countBoth(ctx.store.db, { ...keys, now, stale: now - FORGET_AFTER_MS });
+  const rowOf = (key: string) => {
+    const row = rows.find((r) => r.key === key);
+    if (!row) throw new Error('auth_throttle: the upsert returned no row for a key');
+    return row;
+  };
+  return {
+    address: await settle(ctx, keys.address, rowOf(keys.address), thresholds.addressThreshold, now),
+    pair: await settle(ctx, keys.pair, rowOf(keys.pair), thresholds.lockoutThreshold, now),
+  };
+}
+
+/** Decides one key's attempt from its counted row, extending or setting its lock as needed. */
+async function settle(
   ctx: Context,
   key: string,
+  row: { failures: number | string; locked_until: number | string },
   threshold: number,
   now: number,
-): Promise<{ allowed: boolean; lock: number; previous: number; setLock: boolean }> {
+): Promise<Counted> {
   const db = ctx.store.db;
-  const [row] = await countAttempt(db, { key, now, stale: now - FORGET_AFTER_MS });
-  if (!row) throw new Error('auth_throttle: the upsert returned no row');
   // The upsert leaves locked_until alone, so this is the lock in force before this attempt.
   const previous = Number(row.locked_until);
   const failures = Number(row.failures);
