@@ -95,7 +95,11 @@ export async function issueTokens(
   return tokens;
 }
 
-/** Stores a new refresh token, marking `options.rotateFrom` used in the same transaction. */
+/**
+ * Stores a new refresh token, marking `options.rotateFrom` used in the same transaction. A new
+ * family needs no transaction: one insert, one statement (on PostgreSQL one round trip where
+ * `BEGIN`, the insert and `COMMIT` were three).
+ */
 function storeRefreshTokenFor(
   ctx: Context,
   subject: TokenSubject,
@@ -104,34 +108,30 @@ function storeRefreshTokenFor(
   authTime: number,
   now: number,
 ): Promise<string> {
+  const binding = {
+    tenantId: subject.tenantId,
+    clientId: options.clientId,
+    subjectType: subject.type,
+    subjectId: subject.id,
+    scope: options.scope,
+    issuer: options.issuer,
+    authTime,
+    familyId: options.rotateFrom?.familyId,
+    ttlSec,
+  };
+  const { rotateFrom } = options;
+  if (!rotateFrom) return storeRefreshToken(ctx.store.db, ctx.master.pepper, binding, now);
   return ctx.store.db.transaction().execute(async (trx) => {
-    if (options.rotateFrom) {
-      const rotated = await trx
-        .updateTable('oauth_refresh_tokens')
-        .set({ used_at: now })
-        .where('id', '=', options.rotateFrom.id)
-        .where('used_at', 'is', null)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      if (Number(rotated.numUpdatedRows) !== 1) {
-        throw new TesseraError('INVALID_CREDENTIALS', 'refresh token already used');
-      }
+    const rotated = await trx
+      .updateTable('oauth_refresh_tokens')
+      .set({ used_at: now })
+      .where('id', '=', rotateFrom.id)
+      .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(rotated.numUpdatedRows) !== 1) {
+      throw new TesseraError('INVALID_CREDENTIALS', 'refresh token already used');
     }
-    return storeRefreshToken(
-      trx,
-      ctx.master.pepper,
-      {
-        tenantId: subject.tenantId,
-        clientId: options.clientId,
-        subjectType: subject.type,
-        subjectId: subject.id,
-        scope: options.scope,
-        issuer: options.issuer,
-        authTime,
-        familyId: options.rotateFrom?.familyId,
-        ttlSec,
-      },
-      now,
-    );
+    return storeRefreshToken(trx, ctx.master.pepper, binding, now);
   });
 }

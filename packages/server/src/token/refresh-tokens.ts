@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { v4 as uuidv4 } from 'uuid';
 import { generateSecret, hashSecret } from '../crypto/secrets.js';
+import { preparedQuery } from '../store/prepared-query.js';
 import type { Database, RefreshTokenTable } from '../store/schema.js';
 
 /** What a new refresh token is bound to. */
@@ -33,27 +34,59 @@ export async function storeRefreshToken(
   now = Date.now(),
 ): Promise<string> {
   const token = generateSecret();
-  await db
-    .insertInto('oauth_refresh_tokens')
-    .values({
-      id: uuidv4(),
-      token_hash: hashSecret(pepper, token),
-      family_id: binding.familyId ?? uuidv4(),
-      tenant_id: binding.tenantId,
-      client_id: binding.clientId,
-      subject_type: binding.subjectType,
-      subject_id: binding.subjectId,
-      scope: binding.scope.join(' '),
-      issuer: binding.issuer,
-      auth_time: binding.authTime,
-      created_at: now,
-      expires_at: now + binding.ttlSec * 1000,
-      used_at: null,
-      revoked_at: null,
-    })
-    .execute();
+  await insertRefreshToken(db, {
+    id: uuidv4(),
+    tokenHash: hashSecret(pepper, token),
+    familyId: binding.familyId ?? uuidv4(),
+    tenantId: binding.tenantId,
+    clientId: binding.clientId,
+    subjectType: binding.subjectType,
+    subjectId: binding.subjectId,
+    scope: binding.scope.join(' '),
+    issuer: binding.issuer,
+    authTime: binding.authTime,
+    createdAt: now,
+    expiresAt: now + binding.ttlSec * 1000,
+  });
   return token;
 }
+
+// Every password grant asking for `offline_access` runs it: built and compiled once per store.
+const insertRefreshToken = preparedQuery(
+  (
+    db,
+    p: {
+      id: string;
+      tokenHash: string;
+      familyId: string;
+      tenantId: number;
+      clientId: string;
+      subjectType: string;
+      subjectId: string;
+      scope: string;
+      issuer: string;
+      authTime: number;
+      createdAt: number;
+      expiresAt: number;
+    },
+  ) =>
+    db.insertInto('oauth_refresh_tokens').values({
+      id: p.id,
+      token_hash: p.tokenHash,
+      family_id: p.familyId,
+      tenant_id: p.tenantId,
+      client_id: p.clientId,
+      subject_type: p.subjectType,
+      subject_id: p.subjectId,
+      scope: p.scope,
+      issuer: p.issuer,
+      auth_time: p.authTime,
+      created_at: p.createdAt,
+      expires_at: p.expiresAt,
+      used_at: null,
+      revoked_at: null,
+    }),
+);
 
 /**
  * The stored row of a presented refresh token, if any.
