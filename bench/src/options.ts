@@ -41,6 +41,11 @@ export interface BenchOptions {
   logLevel: string;
   /** Directory for `node --cpu-prof` profiles of the Tessera server processes (off when unset). */
   profileDir?: string;
+  /**
+   * Extra `node` flags for the Tessera server processes, e.g. `--perf-basic-prof` so that Linux
+   * `perf` names the JIT's frames (bench/README.md, twentieth session).
+   */
+  nodeFlags: string[];
   /** PostgreSQL server the PostgreSQL scenarios create their fresh database on. */
   postgresUrl: string;
 }
@@ -51,7 +56,7 @@ const QUICK = { warmupSec: 0.5, durationSec: 2, rounds: 0 };
 /**
  * Parses `npm run bench -- [--quick] [--duration=S] [--warmup=S] [--connections=N] [--apps=10,100000]
  * [--stores=sqlite,postgres] [--server=dist|source] [--only=a,b] [--out=path] [--rounds=N]
- * [--profile[=dir]] [--log-level=info]
+ * [--profile[=dir]] [--log-level=info] [--node-flags=--flag,--other-flag]
  * [--server-main=path/to/main.js] [--baseline=path/to/other/main.js]`.
  *
  * @example
@@ -81,6 +86,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
     'server-main',
     'baseline',
     'rounds',
+    'node-flags',
   ];
   for (const key of flags.keys()) if (!known.includes(key)) throw new Error(`bench: unknown option --${key}`);
   const quick = flags.get('quick') === 'true';
@@ -104,6 +110,10 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
   const server = flags.get('server') ?? 'dist';
   if (server !== 'dist' && server !== 'source') throw new Error('bench: --server must be dist or source');
   const durationSec = positive('duration', base.durationSec);
+  const nodeFlags = flags.has('node-flags') ? list('node-flags', '') : [];
+  for (const flag of nodeFlags)
+    if (!flag.startsWith('--'))
+      throw new Error(`bench: --node-flags takes node flags (--name), not "${flag}"`);
   for (const key of ['server-main', 'baseline'])
     if (flags.get(key) === 'true') throw new Error(`bench: --${key} needs a path: --${key}=path/to/main.js`);
   return {
@@ -120,6 +130,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
     server,
     only: list('only', ''),
     logLevel: flags.get('log-level') ?? 'info',
+    nodeFlags,
     ...(flags.has('server-main') ? { serverMain: flags.get('server-main') as string } : {}),
     ...(flags.has('baseline') ? { baselineMain: flags.get('baseline') as string } : {}),
     out: flags.get('out') ?? new URL('../results/latest.json', import.meta.url).pathname,

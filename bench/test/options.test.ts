@@ -32,6 +32,15 @@ describe('bench options', () => {
     assert.throws(() => parseOptions(['--baseline']), /--baseline needs a path/);
   });
 
+  it('passes --node-flags to the Tessera servers, flags only', () => {
+    assert.deepEqual(parseOptions([]).nodeFlags, []);
+    assert.deepEqual(parseOptions(['--node-flags=--perf-basic-prof,--max-semi-space-size=16']).nodeFlags, [
+      '--perf-basic-prof',
+      '--max-semi-space-size=16',
+    ]);
+    assert.throws(() => parseOptions(['--node-flags=perf-basic-prof']), /takes node flags/);
+  });
+
   it('runs 3 paired rounds of half the duration in a full run, none in --quick', () => {
     assert.deepEqual([parseOptions([]).rounds, parseOptions([]).roundSec], [3, 5]);
     assert.equal(parseOptions(['--quick']).rounds, 0);

@@ -64,7 +64,10 @@ export async function startTessera(
   }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
+  const profile = [
+    ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []),
+    ...options.nodeFlags,
+  ];
   const args =
     options.server === 'dist'
       ? [...profile, options.serverMain ?? join(REPO, 'packages/server/dist/launch.cjs')]
