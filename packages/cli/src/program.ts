@@ -57,7 +57,12 @@ export async function runCli(
   };
   const program = buildProgram(rt, streams);
   try {
-    runtime = { ...streams, env, config: await readCliConfig(env.configPath), debug, interrupted };
+    runtime = Object.assign({}, streams, {
+      env,
+      config: await readCliConfig(env.configPath),
+      debug,
+      interrupted,
+    });
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (err) {

@@ -58,7 +58,7 @@ export class TesseraClient {
   readonly #options: TesseraClientOptions;
 
   constructor(options: TesseraClientOptions) {
-    this.#options = { ...options, baseUrl: options.baseUrl.replace(/\/+$/, '') };
+    this.#options = Object.assign({}, options, { baseUrl: options.baseUrl.replace(/\/+$/, '') });
   }
 
   /** Sends a request and decodes the JSON answer; throws {@link TesseraApiError} on 4xx/5xx. */

@@ -18,8 +18,8 @@ export class OneLineRequestLog extends LogController {
 
   override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
     if (this.isLogDisabled(request)) return;
-    const fields = { req: request, res: reply, responseTime: reply.elapsedTime };
-    if (error) reply.log.error({ ...fields, err: error }, 'request errored');
-    else reply.log.info(fields, 'request completed');
+    const responseTime = reply.elapsedTime;
+    if (error) reply.log.error({ req: request, res: reply, responseTime, err: error }, 'request errored');
+    else reply.log.info({ req: request, res: reply, responseTime }, 'request completed');
   }
 }

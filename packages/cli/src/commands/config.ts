@@ -45,10 +45,11 @@ export function registerConfig(program: Command, rt: () => Runtime): void {
     .description('print the configuration (secrets hidden)')
     .action(() => {
       const r = rt();
-      const shown = {
-        ...r.config,
-        ...(r.config.application ? { application: { name: r.config.application.name, secret: '***' } } : {}),
-      };
+      const shown = Object.assign(
+        {},
+        r.config,
+        r.config.application ? { application: { name: r.config.application.name, secret: '***' } } : {},
+      );
       r.out.write(`${JSON.stringify(shown, null, 2)}\n`);
     });
 }

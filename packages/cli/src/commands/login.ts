@@ -79,11 +79,10 @@ export function registerLogin(program: Command, rt: () => Runtime): void {
         'wrong application name or secret',
       );
       if (opts.save) {
-        r.config = {
-          ...r.config,
+        r.config = Object.assign({}, r.config, {
           url: r.config.url ?? issuer,
           application: { name: opts.name, secret: opts.secret },
-        };
+        });
         await writeCliConfig(r.env.configPath, r.config);
       }
       await finish(r, issuer, tokens, 'application');

@@ -55,10 +55,11 @@ async function whoami(r: Runtime, json: boolean): Promise<void> {
   }
   const { token } = await accessToken(r);
   const fresh = await Kubeconfig.load(r.env.kubeconfigPath);
-  const claims = {
-    ...decodeJwtPayload(token),
-    ...decodeJwtPayload(fresh.authProvider()?.['id-token']),
-  } as Record<string, unknown>;
+  const claims: Record<string, unknown> = Object.assign(
+    {},
+    decodeJwtPayload(token),
+    decodeJwtPayload(fresh.authProvider()?.['id-token']),
+  );
   const info = {
     subject: claims.sub,
     subjectType: claims.subject_type ?? 'user',

@@ -142,7 +142,7 @@ export function registerWorkloads(program: Command, rt: () => Runtime): void {
         'GET',
         `/api/v1/workloads/${kindPath(w.type)}/${w.id}`,
       );
-      if (opts.json) return printJson(r, { ...w, ...detail });
+      if (opts.json) return printJson(r, Object.assign({}, w, detail));
       const rows: [string, unknown][] = [
         ['Name', w.name],
         ['Id', w.id],

@@ -91,10 +91,7 @@ export function openWorkloadStore(dataDir: string): WorkloadStore {
       if (keys.length === 0) return;
       db.prepare(
         `update workloads set ${keys.map((k) => `${COLUMNS[k]} = @${k}`).join(', ')} where id = @id`,
-      ).run({
-        ...patch,
-        id,
-      });
+      ).run(Object.assign({}, patch, { id }));
     },
     close: () => db.close(),
   };

@@ -157,10 +157,10 @@ async function announce(
   // Access keys are named by client id in the feed: that is what a token minted from one carries.
   await publishSubject(trx, row.tenant_id, kind.type, kind.type === 'access-key' ? row.client_id : row.id);
   await recordAudit(trx, {
-    ...auditContext(request),
     action,
     resource: { type: kind.auditType, id: row.id, name: row.name },
     result: 'success',
     details,
+    ...auditContext(request),
   });
 }

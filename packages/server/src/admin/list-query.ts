@@ -157,7 +157,11 @@ export async function filterWhere(
             // Left to itself it walks the sort index and filters (SQLite always; PostgreSQL when its
             // fixed guess of a pattern's selectivity is far off: 16 ms for 200 hits in 100,000 rows).
             // Dense: walking the sort index finds a page of hits quickly, so plain LIKE is right.
-            const keys = await trigramKeys(store, { ...spec, trigram: spec.trigram }, lowered);
+            const keys = await trigramKeys(
+              store,
+              Object.assign({}, spec, { trigram: spec.trigram }),
+              lowered,
+            );
             if (keys.length <= SPARSE_HITS) {
               if (keys.length === 0) return sql<SqlBool>`1 = 0`;
               const key = sql.ref(sqlite ? spec.trigram.ftsKey : spec.trigram.key);

@@ -59,7 +59,8 @@ export async function checkAppSecretThrottled(
     tenantId,
     { kind: 'client', account: identifier, address },
     async (keys, now) => {
-      const rows = await cachedLocksAndApp(ctx.store.db, { ...keys, tenantId, identifier, now });
+      const { pair, address } = keys;
+      const rows = await cachedLocksAndApp(ctx.store.db, { pair, address, tenantId, identifier, now });
       const first = rows[0];
       const throttle: ThrottleRow[] = [];
       // Both null or undefined mean "no throttle row for this key".

@@ -126,7 +126,7 @@ export async function readChanges(
   if (rows.length > 0) {
     return {
       cursor: Number(rows[rows.length - 1]!.id),
-      changes: rows.map((r) => ({ ...(JSON.parse(r.payload) as FeedEntry), cursor: Number(r.id) })),
+      changes: rows.map((r) => Object.assign(JSON.parse(r.payload) as FeedEntry, { cursor: Number(r.id) })),
     };
   }
   const last = await lastCursor(db);

@@ -72,11 +72,11 @@ export function idpMapperRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             .where('alias', '=', alias)
             .execute();
           await recordAudit(trx, {
-            ...auditContext(request),
             action: 'update',
             resource: { type: 'idps', id: alias, name: `${alias} mappers` },
             result: 'success',
             details: { mappers },
+            ...auditContext(request),
           });
         });
         return reply.code(202).send();

@@ -81,11 +81,11 @@ export function idpRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             })
             .execute();
           await recordAudit(trx, {
-            ...auditContext(request),
             action: 'create',
             resource: { type: 'idps', id: parsed.alias, name: parsed.alias },
             result: 'success',
             details: { clientId: parsed.oidc.clientId, discoverDocumentUrl: parsed.oidc.discoverDocumentUrl },
+            ...auditContext(request),
           });
         });
         return reply.code(201).send({ alias: parsed.alias });
@@ -126,10 +126,9 @@ export function idpRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         const p = principalOf(request);
         allow(p, 'update');
         const alias = request.params.idp;
-        const parsed = parseIdpRequest(
-          { ...(request.body as object), name: alias },
-          { secretRequired: false },
-        );
+        const parsed = parseIdpRequest(Object.assign({}, request.body as object, { name: alias }), {
+          secretRequired: false,
+        });
         await db.transaction().execute(async (trx) => {
           const row = await findIdp(trx, p.tenantId, alias);
           if (!row) throw notFound(alias);
@@ -145,11 +144,11 @@ export function idpRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             .where('alias', '=', alias)
             .execute();
           await recordAudit(trx, {
-            ...auditContext(request),
             action: 'update',
             resource: { type: 'idps', id: alias, name: alias },
             result: 'success',
             details: { clientId: parsed.oidc.clientId, secretChanged: parsed.clientSecret !== undefined },
+            ...auditContext(request),
           });
         });
         return reply.code(200).send();
@@ -178,10 +177,10 @@ export function idpRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             .executeTakeFirst();
           if (Number(gone.numDeletedRows) === 0) throw notFound(alias);
           await recordAudit(trx, {
-            ...auditContext(request),
             action: 'delete',
             resource: { type: 'idps', id: alias, name: alias },
             result: 'success',
+            ...auditContext(request),
           });
         });
         return reply.code(200).send();

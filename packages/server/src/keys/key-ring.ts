@@ -120,7 +120,7 @@ export async function createSigningKey(
   const { publicKey, privateKey } = await generateKeyPair(algorithm, { extractable: true });
   const jwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(jwk);
-  const publicJwk: PublicJwk = { ...jwk, kid, alg: algorithm, use: 'sig' };
+  const publicJwk: PublicJwk = Object.assign({}, jwk, { kid, alg: algorithm, use: 'sig' as const });
   const sealed = master.seal(await exportPKCS8(privateKey));
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('signing_keys').set({ retired_at: now }).where('retired_at', 'is', null).execute();

@@ -39,10 +39,11 @@ async function hinted(
  */
 export function registerEndSession(app: FastifyInstance, ctx: Context): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const q = {
-      ...(request.query as Record<string, unknown>),
-      ...((request.body as Record<string, unknown>) ?? {}),
-    };
+    const q: Record<string, unknown> = Object.assign(
+      {},
+      request.query as Record<string, unknown>,
+      request.body as Record<string, unknown> | undefined,
+    );
     const str = (k: string) => (typeof q[k] === 'string' ? (q[k] as string) : undefined);
     const tenantId = await resolveTenant(ctx.store.db, request.headers.host);
     const hint = await hinted(ctx, str('id_token_hint'));

@@ -135,16 +135,16 @@ export function registerPasswordChange(
     const resource = { type: 'users', id: user.id, name: user.email };
     if (problem) {
       await recordAudit(db, {
-        ...audit,
         action: 'change-password',
         resource,
         result: 'failure',
         reason: 'policy',
         sourceIp: request.ip,
+        ...audit,
       });
       return renderPasswordChange(ctx, request, reply, returnTo, problem, 400);
     }
-    await changeOwnPassword(db, user, next, { ...audit, sourceIp: request.ip });
+    await changeOwnPassword(db, user, next, Object.assign({}, audit, { sourceIp: request.ip }));
     clearCookie(ctx, reply, PENDING_COOKIE);
     await startSession(ctx, reply, pending.tenantId, user.id);
     return reply.code(303).header('Location', returnTo).header('Cache-Control', 'no-store').send();

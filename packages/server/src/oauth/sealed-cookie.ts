@@ -28,7 +28,9 @@ export function setSealedCookie(
   maxAgeSec: number,
   sameSite: 'Lax' | 'Strict',
 ): void {
-  const sealed = ctx.master.seal(JSON.stringify({ ...payload, exp: Date.now() + maxAgeSec * 1000 }));
+  const sealed = ctx.master.seal(
+    JSON.stringify(Object.assign({}, payload, { exp: Date.now() + maxAgeSec * 1000 })),
+  );
   setBrowserCookie(
     ctx,
     reply,

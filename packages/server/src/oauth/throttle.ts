@@ -211,7 +211,8 @@ export async function countAttempts(
   thresholds: { lockoutThreshold: number; addressThreshold: number },
   now: number,
 ): Promise<{ pair: Counted; address: Counted }> {
-  const rows = await countBoth(ctx.store.db, { ...keys, now, stale: now - FORGET_AFTER_MS });
+  const { pair, address } = keys;
+  const rows = await countBoth(ctx.store.db, { pair, address, now, stale: now - FORGET_AFTER_MS });
   const rowOf = (key: string) => {
     const row = rows.find((r) => r.key === key);
     if (!row) throw new Error('auth_throttle: the upsert returned no row for a key');

@@ -128,11 +128,11 @@ export function settingRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         await db.transaction().execute(async (trx) => {
           await writeSetting(trx, p.tenantId, key, value, p.displayName);
           await recordAudit(trx, {
-            ...auditContext(request),
             action: 'update',
             resource: { type: 'settings', id: key, name: key },
             result: 'success',
             details: { value },
+            ...auditContext(request),
           });
         });
         settingsChanged(db, p.tenantId);
@@ -200,11 +200,11 @@ export function settingRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         await db.transaction().execute(async (trx) => {
           await writeSetting(trx, p.tenantId, key, value, p.displayName);
           await recordAudit(trx, {
-            ...auditContext(request),
             action: 'update',
             resource: { type: 'security-settings', id: name, name },
             result: 'success',
             details: { value },
+            ...auditContext(request),
           });
         });
         settingsChanged(db, p.tenantId);

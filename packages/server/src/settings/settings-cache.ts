@@ -53,13 +53,12 @@ export function startSettingsCache(
     log,
   });
   caches.set(db, cache);
-  return {
-    ...cache,
+  return Object.assign({}, cache, {
     stop: async () => {
       caches.delete(db);
       await cache.stop();
     },
-  };
+  });
 }
 
 /**

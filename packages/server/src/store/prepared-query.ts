@@ -66,7 +66,7 @@ export function preparedQuery<P extends object, R>(
     if (direct) return direct;
     const named = queryPrepared<R>(db, statementName, query.sql, parameters);
     if (named) return named;
-    const result = await db.executeQuery<R>({ ...query, parameters });
+    const result = await db.executeQuery<R>(Object.assign({}, query, { parameters }));
     return result.rows;
   };
 }

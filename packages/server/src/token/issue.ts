@@ -52,7 +52,7 @@ export async function issueTokens(
 ): Promise<IssuedTokens> {
   const now = Date.now();
   const authTime = options.authTime ?? now;
-  const forClient = { ...subject, clientId: options.clientId };
+  const forClient: TokenSubject = Object.assign({}, subject, { clientId: options.clientId });
   const policy = await oauthPolicy(ctx, subject.tenantId);
   const isUser = subject.type === 'user';
   const refreshToken =

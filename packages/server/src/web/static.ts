@@ -46,11 +46,9 @@ export async function registerWebUi(app: FastifyInstance, ctx: Context, root = W
     return;
   }
   const index = readFileSync(indexPath);
+  const indexHeaders = Object.assign({}, UI_HEADERS, { 'Cache-Control': 'no-cache' });
   const sendIndex = (reply: FastifyReply) =>
-    reply
-      .headers({ ...UI_HEADERS, 'Cache-Control': 'no-cache' })
-      .type('text/html; charset=utf-8')
-      .send(index);
+    reply.headers(indexHeaders).type('text/html; charset=utf-8').send(index);
   for (const path of UI_PATHS)
     app.get(path, { schema: { hide: true } }, (_request, reply) => sendIndex(reply));
 

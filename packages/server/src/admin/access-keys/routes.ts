@@ -151,10 +151,10 @@ export function accessKeyRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           );
           await publishSubject(trx, p.tenantId, 'access-key', clientId);
           await recordAudit(trx, {
-            ...auditContext(request),
             action: 'create',
             resource: { type: 'access-keys', id, name },
             result: 'success',
+            ...auditContext(request),
           });
           return { id, clientId, name, clientSecret: secret, createdAt: iso(now) };
         });

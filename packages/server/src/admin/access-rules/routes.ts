@@ -65,11 +65,11 @@ export function accessRuleRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           const id = await insertRule(trx, principal.tenantId, rule, ancestry, principal.displayName);
           await publishRule(trx, principal.tenantId, id);
           await recordAudit(trx, {
-            ...auditContext(request),
             action: 'create',
             resource: { type: 'access_rules', id: String(id), name: `${rule.subjectType}:${rule.subjectId}` },
             result: 'success',
             details: { roleId: rule.roleId, scopeType: rule.scope.type, scopeId: rule.scope.id },
+            ...auditContext(request),
           });
           return trx.selectFrom('access_rules').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
         });
@@ -152,7 +152,6 @@ export function accessRuleRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           await trx.deleteFrom('access_rules').where('id', '=', found.id).execute();
           await publishRule(trx, principal.tenantId, found.id);
           await recordAudit(trx, {
-            ...auditContext(request),
             action: 'delete',
             resource: {
               type: 'access_rules',
@@ -160,6 +159,7 @@ export function accessRuleRoutes(ctx: Context): FastifyPluginAsyncTypebox {
               name: `${found.subject_type}:${found.subject_id}`,
             },
             result: 'success',
+            ...auditContext(request),
           });
         });
         return reply.code(204).send(null);

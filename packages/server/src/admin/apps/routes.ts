@@ -83,11 +83,11 @@ export function appRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             await publishRule(trx, principal.tenantId, ruleId);
           }
           await recordAudit(trx, {
-            ...auditContext(request),
             action: 'create',
             resource: { type: 'apps', id: row.id, name },
             result: 'success',
             details: { roles, projects },
+            ...auditContext(request),
           });
           await publishSubject(trx, principal.tenantId, 'app', row.id);
           return { row, secret };
@@ -136,7 +136,7 @@ export function appRoutes(ctx: Context): FastifyPluginAsyncTypebox {
         return db.transaction().execute(async (trx) => {
           const row = await findApp(trx, principal.tenantId, request.params.appId);
           const patch = await setSubjectEnabled(trx, request, APP, row, enabled);
-          return toApplication({ ...row, ...patch });
+          return toApplication(Object.assign({}, row, patch));
         });
       },
     );

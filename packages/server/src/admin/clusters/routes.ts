@@ -161,10 +161,10 @@ export function clusterRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           };
           await trx.insertInto('clusters').values(created).execute();
           await recordAudit(trx, {
-            ...auditContext(request),
             action: 'create',
             resource: { type: 'cluster', id: created.id, name: created.name },
             result: 'success',
+            ...auditContext(request),
           });
           return created;
         });
@@ -220,10 +220,10 @@ export function clusterRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             .execute();
           await publishChange(trx, p.tenantId, { kind: 'resync' });
           await recordAudit(trx, {
-            ...auditContext(request),
             action: 'update',
             resource: { type: 'cluster', id: row.id, name },
             result: 'success',
+            ...auditContext(request),
           });
         });
         return reply.code(204).send(null);
@@ -264,10 +264,10 @@ export function clusterRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           await trx.deleteFrom('clusters').where('id', '=', row.id).execute();
           await publishChange(trx, p.tenantId, { kind: 'resync' });
           await recordAudit(trx, {
-            ...auditContext(request),
             action: 'delete',
             resource: { type: 'cluster', id: row.id, name: row.name },
             result: 'success',
+            ...auditContext(request),
           });
         });
         return reply.code(204).send(null);

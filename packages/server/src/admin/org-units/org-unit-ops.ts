@@ -108,7 +108,7 @@ export async function updateOrgUnit<K extends OrgUnitKind>(
       .execute();
     await announce(trx, request, kind, 'update', row);
   });
-  return { ...row, ...patch };
+  return Object.assign({}, row, patch);
 }
 
 /**
@@ -153,9 +153,9 @@ async function announce(
 ): Promise<void> {
   await publishChange(trx, row.tenant_id, { kind: 'resync' });
   await recordAudit(trx, {
-    ...auditContext(request),
     action,
     resource: { type: kind, id: String(row.id), name: row.name },
     result: 'success',
+    ...auditContext(request),
   });
 }

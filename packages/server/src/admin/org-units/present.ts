@@ -15,7 +15,7 @@ export function normalizeResources(items: readonly ResourceItem[]): ResourceItem
     if (seen.has(pool))
       throw invalidField(`resources.${i}.nodePool.id`, `node pool "${pool}" is listed twice`);
     seen.add(pool);
-    return { ...item, gpu: item.gpu ?? { deserved: 0 } };
+    return Object.assign({}, item, { gpu: item.gpu ?? { deserved: 0 } });
   });
 }
 
@@ -63,14 +63,14 @@ const base = (row: DepartmentRow | ProjectRow) => {
 export const toDepartment = (row: DepartmentRow) => base(row);
 
 /** The spec's `Project`; Tessera has no scheduler of its own, so a stored project is `Ready`. */
-export const toProject = (row: ProjectRow) => ({
-  ...base(row),
-  parentId: row.department_id === null ? '' : String(row.department_id),
-  requestedNamespace: row.requested_namespace,
-  enforceRunaiScheduler: true,
-  status: { phase: 'Ready', namespace: row.requested_namespace ?? `runai-${row.name}` },
-  effective: {},
-});
+export const toProject = (row: ProjectRow) =>
+  Object.assign(base(row), {
+    parentId: row.department_id === null ? '' : String(row.department_id),
+    requestedNamespace: row.requested_namespace,
+    enforceRunaiScheduler: true,
+    status: { phase: 'Ready', namespace: row.requested_namespace ?? `runai-${row.name}` },
+    effective: {},
+  });
 
 /** A numeric org-unit id from a path, or NOT_FOUND. */
 export function orgUnitId(kind: 'department' | 'project', raw: string): number {

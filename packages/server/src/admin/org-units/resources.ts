@@ -48,11 +48,11 @@ export function resourceRoutes(ctx: Context, kind: 'department' | 'project'): Fa
               .where('id', '=', id)
               .execute();
             await recordAudit(trx, {
-              ...auditContext(request),
               action: 'update',
               resource: { type: kind, id: String(id), name: row.name },
               result: 'success',
               details: { resources: next },
+              ...auditContext(request),
             });
           });
           return next;

@@ -75,14 +75,15 @@ const Common = {
   resources: Type.Array(Type.Any()),
 };
 export const Department = Type.Object(Common);
-export const Project = Type.Object({
-  ...Common,
-  parentId: Type.String(),
-  requestedNamespace: Type.Union([Type.String(), Type.Null()]),
-  enforceRunaiScheduler: Type.Boolean(),
-  status: Type.Object({ phase: Type.String(), namespace: Type.Union([Type.String(), Type.Null()]) }),
-  effective: Type.Object({}),
-});
+export const Project = Type.Object(
+  Object.assign({}, Common, {
+    parentId: Type.String(),
+    requestedNamespace: Type.Union([Type.String(), Type.Null()]),
+    enforceRunaiScheduler: Type.Boolean(),
+    status: Type.Object({ phase: Type.String(), namespace: Type.Union([Type.String(), Type.Null()]) }),
+    effective: Type.Object({}),
+  }),
+);
 export const DepartmentList = Type.Object({
   departments: Type.Array(Department),
   next: Type.Optional(Type.Integer()),

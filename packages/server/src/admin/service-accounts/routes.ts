@@ -147,10 +147,10 @@ export function serviceAccountRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           );
           await publishSubject(trx, p.tenantId, 'service-account', id);
           await recordAudit(trx, {
-            ...auditContext(request),
             action: 'create',
             resource: { type: 'service-account', id, name },
             result: 'success',
+            ...auditContext(request),
           });
           return { id, name, clientId: id, clientSecret: secret };
         });

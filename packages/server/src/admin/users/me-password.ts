@@ -44,11 +44,11 @@ export function mePasswordRoute(ctx: Context): FastifyPluginAsyncTypebox {
         const { passwordMinLength } = await tenantSettings(db, p.tenantId);
         if (!(await verifyPassword(user.password_hash, currentPassword))) {
           await recordAudit(db, {
-            ...auditContext(request),
             action: 'change-password',
             resource: { type: 'users', id: user.id, name: user.email },
             result: 'failure',
             reason: 'wrong_password',
+            ...auditContext(request),
           });
           throw invalidField('currentPassword', 'is not your current password');
         }

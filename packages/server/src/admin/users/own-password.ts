@@ -27,10 +27,10 @@ export async function changeOwnPassword(
       .where('id', '=', user.id)
       .execute();
     await recordAudit(trx, {
-      ...audit,
       action: 'change-password',
       resource: { type: 'users', id: user.id, name: user.email },
       result: 'success',
+      ...audit,
     });
   });
 }

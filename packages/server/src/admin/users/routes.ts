@@ -182,10 +182,10 @@ export function userRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             .execute();
           await publishSubject(trx, p.tenantId, 'user', userId);
           await recordAudit(trx, {
-            ...auditContext(request),
             action: 'create',
             resource: { type: 'users', id: userId, name: email },
             result: 'success',
+            ...auditContext(request),
           });
           return userId;
         });
@@ -242,10 +242,10 @@ export function userRoutes(ctx: Context): FastifyPluginAsyncTypebox {
           // Clusters know access keys by client id, as the tokens minted from them carry it.
           for (const key of keys) await publishSubject(trx, p.tenantId, 'access-key', key.client_id);
           await recordAudit(trx, {
-            ...auditContext(request),
             action: 'delete',
             resource: { type: 'users', id: row.id, name: row.email },
             result: 'success',
+            ...auditContext(request),
           });
         });
         return reply.code(204).send(null);
@@ -279,10 +279,10 @@ export function userRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             .execute();
           await publishSubject(trx, p.tenantId, 'user', row.id);
           await recordAudit(trx, {
-            ...auditContext(request),
             action: 'reset-password',
             resource: { type: 'users', id: row.id, name: row.email },
             result: 'success',
+            ...auditContext(request),
           });
         });
         return reply.header('Cache-Control', 'no-store').send({ tempPassword });
@@ -312,10 +312,10 @@ export function userRoutes(ctx: Context): FastifyPluginAsyncTypebox {
             .execute();
           await publishSubject(trx, p.tenantId, 'user', row.id);
           await recordAudit(trx, {
-            ...auditContext(request),
             action: 'sign-out',
             resource: { type: 'users', id: row.id, name: row.email },
             result: 'success',
+            ...auditContext(request),
           });
         });
         return reply.code(200).send();

@@ -14,5 +14,5 @@ import { authorizationCodeGrant } from './authorization-code.js';
  */
 export const exchangeTokenGrant: GrantHandler = async (ctx, request) => {
   requireField(request.fields, 'redirecturi', 'redirectUri');
-  return authorizationCodeGrant(ctx, { ...request, client: undefined });
+  return authorizationCodeGrant(ctx, Object.assign({}, request, { client: undefined }));
 };

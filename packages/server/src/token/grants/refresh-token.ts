@@ -49,7 +49,7 @@ export const refreshTokenGrant: GrantHandler = async (
   const granted = row.scope.split(' ').filter(Boolean);
   const requested = scope ?? parseScope(fields.scope);
   if (requested && requested.some((s) => !granted.includes(s))) {
-    return { ...fail('scope_widened'), error: 'invalid_scope' };
+    return Object.assign(fail('scope_widened'), { error: 'invalid_scope' as const });
   }
   if (row.subject_type !== 'user') return fail('unsupported_subject');
   const subject = await loadUserSubject(ctx, tenantId, row.subject_id, row.created_at);

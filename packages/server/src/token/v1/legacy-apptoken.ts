@@ -57,7 +57,7 @@ export function registerLegacyAppToken(app: FastifyInstance, ctx: Context): void
       const policy = await oauthPolicy(ctx, tenantId);
       const idToken = await mintIdToken(
         ctx.keys,
-        { ...outcome.subject, name: outcome.subjectName },
+        Object.assign({}, outcome.subject, { name: outcome.subjectName }),
         {
           issuer: ctx.issuer(),
           clientId: outcome.subject.clientId,
