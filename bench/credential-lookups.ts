@@ -49,7 +49,8 @@ async function main(): Promise<void> {
       const app = apps[Math.floor(Math.random() * apps.length)]!;
       const keys = throttleKeys(1, { kind: 'client', account: app.name, address: '127.0.0.1' });
       const rows = await lookupLocksAndApp(store.db, {
-        ...keys,
+        pair: keys.pair,
+        address: keys.address,
         tenantId: 1,
         identifier: app.name,
         now: Date.now(),

@@ -64,7 +64,7 @@ async function serve(): Promise<void> {
   const { createGuard } = await import('@tessera/guard');
   const { buildClusterServer, createLocalExecutor, openWorkloadStore } = await import('@tessera/cluster');
   const { publicKey, privateKey } = await generateKeyPair('ES256');
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'ES256', use: 'sig' };
+  const jwk = Object.assign(await exportJWK(publicKey), { kid: 'bench', alg: 'ES256', use: 'sig' });
   const guard = createGuard({
     controlPlaneUrl: 'http://control-plane.invalid',
     clientId: CLUSTER,
@@ -265,7 +265,7 @@ export async function runGuardBench(opts: {
       }
       const figure = (run: Run) => ({ rps: summarize([run]).rps, errors: run.errors });
       const round = { off: figure(off[i] as Run), on: figure(on[i] as Run) };
-      rounds.push({ ...round, ratio: round.off.rps > 0 ? round.on.rps / round.off.rps : 0 });
+      rounds.push(Object.assign(round, { ratio: round.off.rps > 0 ? round.on.rps / round.off.rps : 0 }));
     }
     return {
       request: 'GET /api/v1/workloads/{id} (Cluster API)',

@@ -128,7 +128,7 @@ async function startTarget(
 ): Promise<{ target: Target; stop: () => Promise<void> }> {
   const tessera = /^tessera\/(sqlite|postgres)\/(\d+)(\/baseline)?$/.exec(key);
   if (tessera) {
-    const build = tessera[3] ? { ...options, serverMain: options.baselineMain } : options;
+    const build = tessera[3] ? Object.assign({}, options, { serverMain: options.baselineMain }) : options;
     const t = await startTessera(build, tessera[1] as 'sqlite' | 'postgres', Number(tessera[2]));
     return { target: { kind: 'tessera', tessera: t }, stop: t.stop };
   }
@@ -148,15 +148,21 @@ async function runOne(
 ): Promise<ScenarioResult> {
   const connections = scenario.connections ?? options.connections;
   const base = { id: scenario.id, label: scenario.label, target: scenario.target, connections };
-  if ('unavailable' in workload) return { ...base, available: false, reason: workload.unavailable };
+  if ('unavailable' in workload)
+    return Object.assign({}, base, { available: false, reason: workload.unavailable });
   if (workload.kind === 'local') {
     if (!workload.warmsItself) await workload.run(options.warmupSec);
-    return { ...base, available: true, ...(await workload.run(options.durationSec)) };
+    return Object.assign({}, base, { available: true }, await workload.run(options.durationSec));
   }
   const run = measurer(options, scenario, target, workload);
   await settle(await run(options.warmupSec));
   const full = await run(options.durationSec);
-  const result: ScenarioResult = { ...base, available: true, idleRssMb: idleRssOf(target), ...full };
+  const result: ScenarioResult = Object.assign(
+    {},
+    base,
+    { available: true, idleRssMb: idleRssOf(target) },
+    full,
+  );
   if (scenario.halfRate && full.rps > 2) {
     await settle(full);
     const rate = Math.floor(full.rps / 2);
@@ -209,7 +215,7 @@ function halfMeasurer(
   if (target.kind !== 'tessera') return paced;
   return async (durationSec) => {
     const { result, serverP99 } = await withServerLatency(target.tessera.logFile, () => paced(durationSec));
-    return serverP99 === undefined ? result : { ...result, serverP99 };
+    return serverP99 === undefined ? result : Object.assign(result, { serverP99 });
   };
 }
 

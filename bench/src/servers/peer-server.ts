@@ -8,7 +8,7 @@ import Provider from 'oidc-provider';
 const port = Number(process.env.PORT);
 const issuer = `http://127.0.0.1:${port}`;
 const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-const jwk = { ...(await exportJWK(privateKey)), alg: 'ES256', use: 'sig', kid: 'bench' };
+const jwk = Object.assign(await exportJWK(privateKey), { alg: 'ES256', use: 'sig', kid: 'bench' });
 
 const provider = new Provider(issuer, {
   clients: [

@@ -35,11 +35,11 @@ export async function startReference(name: ReferenceName): Promise<ChildTarget> 
   const child = await startChild(
     ['--import', 'tsx', join(SERVERS, file)],
     {
-      ...(name === 'limit-node' ? { LIMIT_SIGNER: 'node' } : {}),
       PORT: String(port),
       NODE_ENV: 'production',
       PEER_CLIENT_ID,
       PEER_CLIENT_SECRET,
+      ...(name === 'limit-node' ? { LIMIT_SIGNER: 'node' } : {}),
     },
     url,
     name === 'peer' ? '/.well-known/openid-configuration' : '/',
