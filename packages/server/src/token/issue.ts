@@ -52,7 +52,11 @@ export async function issueTokens(
 ): Promise<IssuedTokens> {
   const now = Date.now();
   const authTime = options.authTime ?? now;
-  const forClient: TokenSubject = Object.assign({}, subject, { clientId: options.clientId });
+  // Usually the subject's own client (an application's, a service account's): then no copy at all.
+  const forClient: TokenSubject =
+    subject.clientId === options.clientId
+      ? subject
+      : Object.assign({}, subject, { clientId: options.clientId });
   const policy = await oauthPolicy(ctx, subject.tenantId);
   const isUser = subject.type === 'user';
   const refreshToken =
