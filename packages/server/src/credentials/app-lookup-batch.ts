@@ -1,4 +1,5 @@
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { holdConnection, type HeldConnection } from '../store/postgres-direct.js';
 import { preparedQuery } from '../store/prepared-query.js';
 import type { Database } from '../store/schema.js';
 import { locksAndApp } from './app-credentials-query.js';
@@ -55,6 +56,8 @@ export function lookupLocksAndApp(db: Kysely<Database>, lookup: AppLookup): Prom
 function createBatcher(db: Kysely<Database>): (lookup: AppLookup) => Promise<LockAndAppRow[]> {
   let waiting: Waiting[] = [];
   let inFlight = false;
+  // Its own connection, as the grant journal's: the next batch is sent as soon as one is answered.
+  const held = holdConnection(db);
   let scheduled = false;
   const flush = () => {
     scheduled = false;
@@ -63,7 +66,8 @@ function createBatcher(db: Kysely<Database>): (lookup: AppLookup) => Promise<Loc
     waiting = [];
     inFlight = true;
     const batches: Promise<void>[] = [];
-    for (let i = 0; i < all.length; i += MAX_BATCH) batches.push(answer(db, all.slice(i, i + MAX_BATCH)));
+    for (let i = 0; i < all.length; i += MAX_BATCH)
+      batches.push(answer(db, all.slice(i, i + MAX_BATCH), held));
     void Promise.all(batches).then(() => {
       inFlight = false;
       flush();
@@ -79,20 +83,28 @@ function createBatcher(db: Kysely<Database>): (lookup: AppLookup) => Promise<Loc
     });
 }
 
-async function answer(db: Kysely<Database>, batch: Waiting[]): Promise<void> {
+async function answer(
+  db: Kysely<Database>,
+  batch: Waiting[],
+  held: HeldConnection | undefined,
+): Promise<void> {
   try {
     if (batch.length === 1) {
       const [one] = batch as [Waiting];
-      one.resolve(await locksAndApp(db, one.lookup));
+      one.resolve(await locksAndApp(db, one.lookup, held));
       return;
     }
-    const rows = await locksAndApps(db, {
-      tenantIds: batch.map((w) => w.lookup.tenantId),
-      identifiers: batch.map((w) => w.lookup.identifier),
-      pairs: batch.map((w) => w.lookup.pair),
-      addresses: batch.map((w) => w.lookup.address),
-      nows: batch.map((w) => w.lookup.now),
-    });
+    const rows = await locksAndApps(
+      db,
+      {
+        tenantIds: batch.map((w) => w.lookup.tenantId),
+        identifiers: batch.map((w) => w.lookup.identifier),
+        pairs: batch.map((w) => w.lookup.pair),
+        addresses: batch.map((w) => w.lookup.address),
+        nows: batch.map((w) => w.lookup.now),
+      },
+      held,
+    );
     const byLookup = batch.map((): LockAndAppRow[] => []);
     for (const row of rows) byLookup[Number(row.n) - 1]?.push(row);
     batch.forEach((w, i) => w.resolve(byLookup[i] ?? []));

@@ -1,7 +1,7 @@
 import type SQLite from 'better-sqlite3';
 import type { CompiledQuery, Kysely } from 'kysely';
 import type { Database } from './schema.js';
-import { queryPrepared } from './postgres-direct.js';
+import { queryPrepared, type HeldConnection } from './postgres-direct.js';
 import { runOnSqlite } from './sqlite-direct.js';
 
 /** Marks a parameter's place while a query is built once; no caller value can start with NUL. */
@@ -13,8 +13,11 @@ let statements = 0;
 /** A query builder or a raw `sql` query (which compiles against the store it is given). */
 type Buildable<R> = { compile(db: Kysely<Database>): CompiledQuery<R> };
 
-/** A query built and compiled once per store, executed with new parameter values. */
-export type PreparedQuery<P, R> = (db: Kysely<Database>, params: P) => Promise<R[]>;
+/**
+ * A query built and compiled once per store, executed with new parameter values; on PostgreSQL on
+ * `held` when given (a connection the caller keeps, `postgres-direct.ts`), else on the pool.
+ */
+export type PreparedQuery<P, R> = (db: Kysely<Database>, params: P, held?: HeldConnection) => Promise<R[]>;
 
 /**
  * Builds and compiles a hot-path query once per store instead of on every request (Kysely's
@@ -39,7 +42,7 @@ export function preparedQuery<P extends object, R>(
   >();
   const placeholders = new Proxy({} as P, { get: (_, name) => `${MARK}${String(name)}` });
   const statementName = `tessera_prepared_${++statements}`;
-  return async (db, params) => {
+  return async (db, params, held) => {
     let entry = compiled.get(db);
     if (!entry) {
       const query = build(db, placeholders).compile(db);
@@ -64,7 +67,7 @@ export function preparedQuery<P extends object, R>(
       return [];
     });
     if (direct) return direct;
-    const named = queryPrepared<R>(db, statementName, query.sql, parameters);
+    const named = queryPrepared<R>(db, statementName, query.sql, parameters, held);
     if (named) return named;
     const result = await db.executeQuery<R>(Object.assign({}, query, { parameters }));
     return result.rows;

@@ -4,7 +4,7 @@ import { watchCredentialWrites } from './credential-writes.js';
 import type { Dialect } from './dialect.js';
 import { postgresDialect } from './dialects/postgres.js';
 import { sqliteDialect } from './dialects/sqlite.js';
-import { registerPostgres } from './postgres-direct.js';
+import { registerPostgres, releaseHeldConnections } from './postgres-direct.js';
 import { registerSqlite } from './sqlite-direct.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -66,7 +66,11 @@ export function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Stor
         }),
       ping: async () => void (await sql`select 1`.execute(db)),
       onCredentialsChanged,
-      close: () => db.destroy(),
+      close: async () => {
+        // The pool's end() waits for every connection, the held ones too.
+        releaseHeldConnections(db);
+        await db.destroy();
+      },
     };
   }
   const { dialect, database, checkpointer } = sqliteDialect(config.dataDir);

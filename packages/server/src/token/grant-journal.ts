@@ -1,5 +1,6 @@
 import { PostgresAdapter, type Kysely } from 'kysely';
 import { auditRows, type AuditEvent } from '../audit/audit-log.js';
+import { holdConnection } from '../store/postgres-direct.js';
 import type { Database } from '../store/schema.js';
 import { runOnSqlite } from '../store/sqlite-direct.js';
 import type { LastLogin } from './grant.js';
@@ -58,6 +59,8 @@ function createJournal(db: Kysely<Database>): GrantJournal {
   let sqliteWriter: SqliteBatchWriter | undefined;
   const recent = recentLogins();
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  // Its own connection: a committed batch's successor is sent at once (store/postgres-direct.ts).
+  const held = postgres ? holdConnection(db) : undefined;
   const write = (
     logins: Map<LastLogin['table'], Set<string>>,
     at: number,
@@ -67,7 +70,7 @@ function createJournal(db: Kysely<Database>): GrantJournal {
       (sqliteWriter ??= sqliteBatchWriter(sqlite))(logins, at, rows),
     );
     if (written) return written;
-    if (postgres) return writePostgresBatch(db, logins, at, rows);
+    if (postgres) return writePostgresBatch(db, logins, at, rows, held);
     // A SQLite transaction, or a store opened without registerSqlite: the journal needs the root.
     throw new Error('grant journal: needs a SQLite store root instance or PostgreSQL');
   };

@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { AuditEventTable, Database } from '../store/schema.js';
+import type { HeldConnection } from '../store/postgres-direct.js';
 import { preparedQuery } from '../store/prepared-query.js';
 import { LAST_LOGIN_COLUMN, type LastLogin } from './grant.js';
 
@@ -95,7 +96,8 @@ function insertEvents(p: EventParams) {
 
 /**
  * PostgreSQL: a grant-journal batch — its last-login updates, if any, and its audit rows — in one
- * statement, one round trip.
+ * statement, one round trip; on `held` when given (the journal's own connection,
+ * store/postgres-direct.ts).
  *
  * @example
  * ```ts
@@ -107,6 +109,7 @@ export async function writePostgresBatch(
   logins: ReadonlyMap<LastLogin['table'], ReadonlySet<string>>,
   at: number,
   rows: readonly Insertable<AuditEventTable>[],
+  held?: HeldConnection,
 ): Promise<void> {
   const column = <K extends keyof Insertable<AuditEventTable>>(name: K) =>
     rows.map((row) => row[name] ?? null) as NonNullable<Insertable<AuditEventTable>[K]>[];
@@ -126,9 +129,9 @@ export async function writePostgresBatch(
     details: column('details'),
   };
   if (logins.size === 0) {
-    await writeEvents(db, events);
+    await writeEvents(db, events, held);
     return;
   }
   const ids = Object.fromEntries(LOGIN_TABLES.map((table) => [table, [...(logins.get(table) ?? [])]]));
-  await writeBatch(db, { at, ...(ids as LoginIds), ...events });
+  await writeBatch(db, { at, ...(ids as LoginIds), ...events }, held);
 }

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { preparedQuery } from '../../src/store/prepared-query.js';
-import { registerPostgres } from '../../src/store/postgres-direct.js';
+import { holdConnection, registerPostgres, releaseHeldConnections } from '../../src/store/postgres-direct.js';
+import { openStore } from '../../src/store/store.js';
 import type { Database } from '../../src/store/schema.js';
 import { createTestDatabase, postgresUnavailable, storeKinds, type TestDatabase } from '../helpers/stores.js';
 
@@ -59,4 +60,93 @@ describe('prepared queries on PostgreSQL', { skip }, () => {
     });
     assert.deepEqual(rows, [{ v: 'in-trx' }]);
   });
+});
+
+const backendPid = preparedQuery(() => sql<{ pid: number }>`select pg_backend_pid() as pid`);
+const divideBy = preparedQuery(
+  (_db, p: { n: number }) => sql<{ q: number }>`select 1 / ${p.n}::integer as q`,
+);
+
+/** The backend a held connection's queries run on, once it has taken its connection from the pool. */
+async function heldPid(db: Kysely<Database>, held: ReturnType<typeof holdConnection>): Promise<number> {
+  const seen: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const [row] = await backendPid(db, {}, held);
+    seen.push(row!.pid);
+    // Two answers in a row from the same backend while the pool's other connection sits idle.
+    if (seen.length >= 3 && seen.at(-1) === seen.at(-2) && seen.at(-2) === seen.at(-3)) return row!.pid;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`no steady backend: ${seen.join(', ')}`);
+}
+
+// The grant journal and the lookup batches keep a connection of their own, so that a query is
+// written to the socket at once rather than after pg-pool's process.nextTick (postgres-direct.ts).
+describe('held connections on PostgreSQL', { skip }, () => {
+  let database: TestDatabase;
+  let pool: pg.Pool;
+  let db: Kysely<Database>;
+
+  before(async () => {
+    database = await createTestDatabase('postgres');
+    pool = new pg.Pool({ connectionString: database.databaseUrl, max: 3 });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    registerPostgres(db, pool);
+  });
+  // Each test's held connection goes back, or the pool (of three) would run out and end() wait.
+  afterEach(() => releaseHeldConnections(db));
+  after(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  it('runs every query on one connection, kept out of the pool', async () => {
+    const held = holdConnection(db);
+    assert.ok(held);
+    const pid = await heldPid(db, held);
+    for (let i = 0; i < 5; i++) assert.deepEqual(await backendPid(db, {}, held), [{ pid }]);
+    // The pool hands out its other connections only: none of them is the held one.
+    const others = await Promise.all([1, 2].map(() => pool.connect()));
+    try {
+      const pids = others.map((client) => (client as unknown as { processID: number }).processID);
+      assert.ok(!pids.includes(pid), `pool handed out the held backend ${pid}`);
+    } finally {
+      for (const client of others) client.release();
+    }
+  });
+
+  it('keeps its connection after a PostgreSQL error, takes another when the connection is lost', async () => {
+    const held = holdConnection(db);
+    const pid = await heldPid(db, held);
+    await assert.rejects(divideBy(db, { n: 0 }, held), /division by zero/);
+    assert.deepEqual(await backendPid(db, {}, held), [{ pid }]);
+    await sql`select pg_terminate_backend(${pid})`.execute(db);
+    // A query sent before the client has read of its end fails with it, as on any pooled connection;
+    // then the connection is dropped, and queries run on the pool until another is taken.
+    await backendPid(db, {}, held).catch((err: { code?: string }) => assert.equal(err.code, '57P01'));
+    const next = await heldPid(db, held);
+    assert.notEqual(next, pid);
+    assert.deepEqual(await divideBy(db, { n: 1 }, held), [{ q: 1 }]);
+  });
+
+  it('is not used inside a transaction, whose queries stay on its connection', async () => {
+    const held = holdConnection(db);
+    await heldPid(db, held);
+    const rows = await db.transaction().execute(async (trx) => {
+      await sql`set local tessera.probe = 'in-trx'`.execute(trx);
+      return probe(trx, {}, held);
+    });
+    assert.deepEqual(rows, [{ v: 'in-trx' }]);
+  });
+
+  it(
+    'is given back when the store closes, so that closing does not wait for it',
+    { timeout: 10_000 },
+    async () => {
+      const store = openStore({ databaseUrl: database.databaseUrl, dataDir: '' });
+      const held = holdConnection(store.db);
+      await heldPid(store.db, held);
+      await store.close();
+    },
+  );
 });
