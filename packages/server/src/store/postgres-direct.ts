@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import pg from 'pg';
+import type { Database } from './schema.js';
 
 const { DatabaseError } = pg;
-import type { Database } from './schema.js';
 
 const pools = new WeakMap<Kysely<Database>, pg.Pool>();
 
@@ -71,9 +71,9 @@ const holders = new WeakMap<Kysely<Database>, Set<Holder>>();
  * (bench/README.md, twenty-second session). On a held connection a query is written to the socket
  * at once. The connection is taken from the pool in the background on first use, queries go to the
  * pool until it is there, and one whose query fails with anything but a statement's error (a lost
- * connection, a session PostgreSQL ended) is dropped and taken again; {@link releaseHeldConnections} gives them back when the
- * store closes, since the pool waits for every connection on `end()`. Undefined when `db` is not a
- * PostgreSQL store's root instance, as for {@link queryPrepared}.
+ * connection, a session PostgreSQL ended) is dropped and taken again. {@link releaseHeldConnections}
+ * gives them back when the store closes, since the pool waits for every connection on `end()`.
+ * Undefined when `db` is not a PostgreSQL store's root instance, as for {@link queryPrepared}.
  *
  * @example
  * ```ts

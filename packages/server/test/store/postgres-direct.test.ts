@@ -21,24 +21,29 @@ const echo = preparedQuery(
     sql<{ a: number; b: string[] }>`select ${p.a}::integer as a, ${p.b}::text[] as b`,
 );
 
+/** A test database and a Kysely instance on a pool of `max` connections, registered as a store's. */
+function pooledStore(max: number): { database: TestDatabase; pool: pg.Pool; db: Kysely<Database> } {
+  const store = {} as { database: TestDatabase; pool: pg.Pool; db: Kysely<Database> };
+  before(async () => {
+    store.database = await createTestDatabase('postgres');
+    store.pool = new pg.Pool({ connectionString: store.database.databaseUrl, max });
+    store.db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: store.pool }) });
+    registerPostgres(store.db, store.pool);
+  });
+  after(async () => {
+    await store.db?.destroy();
+    await store.database?.drop();
+  });
+  return store;
+}
+
 // Hot-path queries run on PostgreSQL as named prepared statements (store/postgres-direct.ts):
 // parsed and planned once per connection, and giving the rows Kysely would.
 describe('prepared queries on PostgreSQL', { skip }, () => {
-  let database: TestDatabase;
-  let pool: pg.Pool;
+  // One connection, so that the session whose statements are listed is the one that ran them.
+  const store = pooledStore(1);
   let db: Kysely<Database>;
-
-  before(async () => {
-    database = await createTestDatabase('postgres');
-    // One connection, so that the session whose statements are listed is the one that ran them.
-    pool = new pg.Pool({ connectionString: database.databaseUrl, max: 1 });
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    registerPostgres(db, pool);
-  });
-  after(async () => {
-    await db?.destroy();
-    await database?.drop();
-  });
+  before(() => ({ db } = store));
 
   it('runs as one named statement, with fresh values each time', async () => {
     assert.deepEqual(await echo(db, { a: 1, b: ['x', 'y'] }), [{ a: 1, b: ['x', 'y'] }]);
@@ -83,22 +88,13 @@ async function heldPid(db: Kysely<Database>, held: ReturnType<typeof holdConnect
 // The grant journal and the lookup batches keep a connection of their own, so that a query is
 // written to the socket at once rather than after pg-pool's process.nextTick (postgres-direct.ts).
 describe('held connections on PostgreSQL', { skip }, () => {
+  const store = pooledStore(3);
   let database: TestDatabase;
   let pool: pg.Pool;
   let db: Kysely<Database>;
-
-  before(async () => {
-    database = await createTestDatabase('postgres');
-    pool = new pg.Pool({ connectionString: database.databaseUrl, max: 3 });
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    registerPostgres(db, pool);
-  });
+  before(() => ({ database, pool, db } = store));
   // Each test's held connection goes back, or the pool (of three) would run out and end() wait.
   afterEach(() => releaseHeldConnections(db));
-  after(async () => {
-    await db?.destroy();
-    await database?.drop();
-  });
 
   it('runs every query on one connection, kept out of the pool', async () => {
     const held = holdConnection(db);
