@@ -281,6 +281,7 @@ export function markdown(
       `| ${r.label} | ${r.connections} | ${num(r.rps)} | ${num(r.p50, 1)} | ${num(r.p99, 1)} | ${r.errors ?? '—'} | ${half} | ${num(r.serverCpu, 2)} | ${r.serverCpu && r.rps ? num(r.rps / r.serverCpu) : '—'} | ${r.eventLoopCpu !== undefined && r.rps ? num((r.eventLoopCpu / r.rps) * 1e6) : '—'} | ${num(r.databaseCpu, 2)} | ${num(r.loadgenCpu, 2)} | ${rss} |`,
     );
   }
+  lines.push(...sweepTable(results));
   lines.push(
     '',
     '| Ratio (same run) | req/s ratio | paired rounds | main pass | per server CPU-s | target (req/s) | met |',
@@ -298,4 +299,27 @@ export function markdown(
     lines.push(`| ${c.name} | ${num(c.value, 1)} | ${rounds} | ${c.limit} | ${mark(c.met)} |`);
   }
   return lines.join('\n');
+}
+
+/** Each swept scenario's rate at every connection count it was probed at; the count it was measured at in bold. */
+function sweepTable(results: readonly ScenarioResult[]): string[] {
+  const swept = results.filter((r) => r.sweep && r.sweep.length > 1);
+  const counts = [...new Set(swept.flatMap((r) => (r.sweep ?? []).map((p) => p.connections)))].sort(
+    (a, b) => a - b,
+  );
+  if (swept.length === 0) return [];
+  const lines = [
+    '',
+    `| Connection sweep (req/s of each probe; measured at the bold one) | ${counts.join(' | ')} |`,
+    `|---|${counts.map(() => '---:').join('|')}|`,
+  ];
+  for (const r of swept) {
+    const cells = counts.map((c) => {
+      const probe = r.sweep?.find((p) => p.connections === c);
+      if (!probe) return '—';
+      return c === r.connections ? `**${num(probe.rps)}**` : num(probe.rps);
+    });
+    lines.push(`| ${r.label} | ${cells.join(' | ')} |`);
+  }
+  return lines;
 }

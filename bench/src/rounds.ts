@@ -6,6 +6,8 @@ export interface RoundFigure {
   rps: number;
   /** Cores the server process used (absent for work measured in the harness process). */
   serverCpu?: number;
+  /** Cores PostgreSQL's processes used meanwhile (servers on PostgreSQL only). */
+  databaseCpu?: number;
   /** p99 latency at the main pass's half rate, for scenarios measured so (ms). */
   halfP99?: number;
   /** The same requests' p99 in Tessera's request log (ms). */
@@ -59,6 +61,7 @@ export async function runRounds(
         rps: m.rps,
         errors: m.errors + (half ? half.errors : 0),
         ...(m.serverCpu !== undefined ? { serverCpu: m.serverCpu } : {}),
+        ...(m.databaseCpu !== undefined ? { databaseCpu: m.databaseCpu } : {}),
         ...(m.peakRssMb !== undefined ? { peakRssMb: m.peakRssMb } : {}),
         ...(m.firstShare !== undefined ? { firstShare: m.firstShare } : {}),
         ...(half ? { halfP99: half.p99 } : {}),

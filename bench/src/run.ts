@@ -5,6 +5,7 @@ import { hasLatencyTarget } from './report.js';
 import { runRounds, type RoundEntry, type RoundFigure } from './rounds.js';
 import type { Scenario, Target, Unavailable, Workload } from './scenario.js';
 import { withServerLatency } from './server-latency.js';
+import { sweepConnections, type Probe } from './sweep.js';
 import { startReference } from './targets/children.js';
 import { startTessera } from './targets/tessera.js';
 
@@ -15,7 +16,10 @@ export interface ScenarioResult {
   target: string;
   available: boolean;
   reason?: string;
+  /** Connections of the measured run: the swept count that served most, or the scenario's own. */
   connections: number;
+  /** Each swept connection count's probe, when there were several (`sweep.ts`). */
+  sweep?: Probe[];
   rps?: number;
   p50?: number;
   p99?: number;
@@ -95,9 +99,9 @@ export async function runScenarios(
           if (inRounds) {
             entries.push({
               id: scenario.id,
-              measure: measurer(options, scenario, target, workload),
+              measure: measurer(target, workload, result.connections),
               ...(result.half && workload.kind === 'http' && hasLatencyTarget(scenario.id)
-                ? { measureHalf: halfMeasurer(options, scenario, target, workload, result.half.rate) }
+                ? { measureHalf: halfMeasurer(target, workload, result.half.rate, result.connections) }
                 : {}),
             });
             keep = true;
@@ -146,40 +150,46 @@ async function runOne(
   target: Target,
   workload: Workload | Unavailable,
 ): Promise<ScenarioResult> {
-  const connections = scenario.connections ?? options.connections;
-  const base = { id: scenario.id, label: scenario.label, target: scenario.target, connections };
+  const counts: readonly [number, ...number[]] = scenario.connections
+    ? [scenario.connections]
+    : options.connections;
+  const base = { id: scenario.id, label: scenario.label, target: scenario.target, connections: counts[0] };
   if ('unavailable' in workload)
     return Object.assign({}, base, { available: false, reason: workload.unavailable });
   if (workload.kind === 'local') {
     if (!workload.warmsItself) await workload.run(options.warmupSec);
     return Object.assign({}, base, { available: true }, await workload.run(options.durationSec));
   }
-  const run = measurer(options, scenario, target, workload);
-  await settle(await run(options.warmupSec));
-  const full = await run(options.durationSec);
+  const at = (connections: number) => measurer(target, workload, connections);
+  await settle(await at(base.connections)(options.warmupSec));
+  const swept = counts.length > 1 ? await sweepConnections(counts, at, options.probeSec) : undefined;
+  const connections = swept?.best ?? base.connections;
+  const full = await at(connections)(options.durationSec);
   const result: ScenarioResult = Object.assign(
     {},
     base,
-    { available: true, idleRssMb: idleRssOf(target) },
+    { available: true, connections, idleRssMb: idleRssOf(target) },
+    swept ? { sweep: swept.probes } : {},
     full,
   );
+  // A probe's errors are the scenario's errors too.
+  result.errors = full.errors + (swept?.probes.reduce((sum, p) => sum + p.errors, 0) ?? 0);
   if (scenario.halfRate && full.rps > 2) {
     await settle(full);
     const rate = Math.floor(full.rps / 2);
-    const half = await halfMeasurer(options, scenario, target, workload, rate)(options.halfRateSec);
+    const half = await halfMeasurer(target, workload, rate, connections)(options.halfRateSec);
     result.half = { rate, rps: half.rps, p50: half.p50, p99: half.p99, errors: half.errors };
     if (half.serverP99 !== undefined) result.half.serverP99 = half.serverP99;
-    result.errors = full.errors + half.errors;
+    result.errors += half.errors;
   }
   return result;
 }
 
-/** Measures `workload` at full throughput for a given time: over HTTP, or in this process. */
+/** Measures `workload` at full throughput over `connections` for a given time: over HTTP, or in this process. */
 function measurer(
-  options: BenchOptions,
-  scenario: Scenario,
   target: Target,
   workload: Workload,
+  connections: number,
 ): (durationSec: number) => Promise<Measurement> {
   if (workload.kind === 'local')
     return async (durationSec) => ({ loadgenCpu: 0, ...(await workload.run(durationSec)) });
@@ -187,7 +197,7 @@ function measurer(
   return (durationSec) =>
     measure(urlOf(target), workload.shape, {
       durationSec,
-      connections: scenario.connections ?? options.connections,
+      connections,
       serverPid,
       databaseCpu: target.kind === 'tessera' && target.tessera.store === 'postgres',
       ...(workload.expectStatus ? { expectStatus: workload.expectStatus } : {}),
@@ -199,17 +209,16 @@ function measurer(
  * server's own p99 of the same requests, from its request log.
  */
 function halfMeasurer(
-  options: BenchOptions,
-  scenario: Scenario,
   target: Target,
   workload: Extract<Workload, { kind: 'http' }>,
   rate: number,
+  connections: number,
 ): (durationSec: number) => Promise<PacedMeasurement & { serverP99?: number }> {
   const paced = (durationSec: number) =>
     measurePaced(urlOf(target), workload.shape, {
       rate,
       durationSec,
-      connections: scenario.connections ?? options.connections,
+      connections,
       ...(workload.expectStatus ? { expectStatus: workload.expectStatus } : {}),
     });
   if (target.kind !== 'tessera') return paced;

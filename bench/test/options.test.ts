@@ -41,6 +41,16 @@ describe('bench options', () => {
     assert.throws(() => parseOptions(['--node-flags=perf-basic-prof']), /takes node flags/);
   });
 
+  it('sweeps connection counts, ascending and each once, from 1 to 1,024', () => {
+    assert.deepEqual(parseOptions([]).connections, [16, 32, 64, 128]);
+    assert.deepEqual(parseOptions(['--connections=64,16,64']).connections, [16, 64]);
+    assert.deepEqual(parseOptions(['--connections=4']).connections, [4]);
+    assert.deepEqual(parseOptions(['--quick']).connections, [16], '--quick does not sweep');
+    assert.deepEqual(parseOptions(['--quick', '--connections=16,128']).connections, [16, 128]);
+    for (const bad of ['0', '1.5', '2000', 'many', ','])
+      assert.throws(() => parseOptions([`--connections=${bad}`]), /--connections takes whole numbers/);
+  });
+
   it('runs 3 paired rounds of half the duration in a full run, none in --quick', () => {
     assert.deepEqual([parseOptions([]).rounds, parseOptions([]).roundSec], [3, 5]);
     assert.equal(parseOptions(['--quick']).rounds, 0);

@@ -40,7 +40,8 @@ describe('bench harness, smoke run (no timing assertions)', () => {
         '--quick',
         '--duration=1',
         '--warmup=0.2',
-        '--connections=4',
+        // Two counts, so that the connection sweep runs too (--quick alone does not sweep).
+        '--connections=2,4',
         // One paired round, so that the rounds phase (servers kept up, ratios per round) runs too.
         '--rounds=1',
         `--server-main=${builtMain('server')}`,
@@ -60,6 +61,8 @@ describe('bench harness, smoke run (no timing assertions)', () => {
           firstError?: string;
           half?: { rps: number; serverP99?: number };
           firstShare?: number;
+          connections: number;
+          sweep?: Array<{ connections: number; rps: number }>;
         }>;
         ratios: Array<{ name: string; value: number | null; rounds: number[] | null }>;
         machine: { jsLoopNs: number; syscallUs: number };
@@ -113,6 +116,15 @@ describe('bench harness, smoke run (no timing assertions)', () => {
       // applications the warm-up named them all.
       for (const id of ['v1.app_token.sqlite.10', 'v1.app_token.postgres.10'])
         assert.equal(byId.get(id)?.firstShare, 0, `${id}: share of first uses`);
+      const limit = byId.get('limit');
+      assert.deepEqual(
+        limit?.sweep?.map((p) => p.connections),
+        [2, 4],
+        'the limit was not probed at both connection counts',
+      );
+      const best = limit?.sweep?.reduce((a, b) => (b.rps > a.rps ? b : a));
+      assert.equal(limit?.connections, best?.connections, 'the limit was not measured at its best count');
+      assert.match(run.stdout, /\| Connection sweep /);
       const limitRatio = report.ratios.find((r) => r.name === 'app_token sqlite 10 apps / limit');
       assert.equal(typeof limitRatio?.value, 'number');
       assert.equal(limitRatio?.rounds?.length, 1, 'the limit ratio was not measured in the paired round');

@@ -58,6 +58,21 @@ describe('bench report', () => {
     assert.match(text, /\| peer \| 16 \| 1000 \|.*\| 1\.00 \| 1000 \| — \|/);
   });
 
+  it("tables each swept scenario's probes, the count it was measured at in bold", () => {
+    const sweep = [
+      { connections: 16, rps: 900, errors: 0 },
+      { connections: 64, rps: 1000, errors: 0 },
+    ];
+    const results = [row('limit', 'limit', 1000, { connections: 64, sweep }), row('peer', 'peer', 400)];
+    const text = markdown(results, evaluate(options, results));
+    assert.match(
+      text,
+      /\| Connection sweep \(req\/s of each probe; measured at the bold one\) \| 16 \| 64 \|/,
+    );
+    assert.match(text, /\| limit \| 900 \| \*\*1000\*\* \|/);
+    assert.doesNotMatch(text, /\| peer \| 400 \|$/m, 'a scenario that was not swept has no sweep row');
+  });
+
   it('leaves a ratio unmeasured when a side is unavailable, and says so in the table', () => {
     const results: ScenarioResult[] = [
       row('limit', 'limit', 1000),

@@ -31,7 +31,7 @@ export function guardScenarios(options: BenchOptions): Scenario[] {
   const rounds = options.quick ? 1 : 5;
   const bench = () =>
     (run ??= import('../../guard.js').then(({ runGuardBench }) =>
-      runGuardBench({ seconds: options.durationSec / rounds, rounds, connections: options.connections }),
+      runGuardBench({ seconds: options.durationSec / rounds, rounds, connections: options.connections[0] }),
     ));
   const side = (which: 'off' | 'on'): Scenario => ({
     id: which === 'on' ? GUARD_ON_ID : GUARD_OFF_ID,
