@@ -6,6 +6,8 @@ export interface RoundFigure {
   rps: number;
   /** Cores the server process used (absent for work measured in the harness process). */
   serverCpu?: number;
+  /** Cores the server's main thread used meanwhile (`Measurement.eventLoopCpu`). */
+  eventLoopCpu?: number;
   /** Cores PostgreSQL's processes used meanwhile (servers on PostgreSQL only). */
   databaseCpu?: number;
   /** p99 latency at the main pass's half rate, for scenarios measured so (ms). */
@@ -61,6 +63,7 @@ export async function runRounds(
         rps: m.rps,
         errors: m.errors + (half ? half.errors : 0),
         ...(m.serverCpu !== undefined ? { serverCpu: m.serverCpu } : {}),
+        ...(m.eventLoopCpu !== undefined ? { eventLoopCpu: m.eventLoopCpu } : {}),
         ...(m.databaseCpu !== undefined ? { databaseCpu: m.databaseCpu } : {}),
         ...(m.peakRssMb !== undefined ? { peakRssMb: m.peakRssMb } : {}),
         ...(m.firstShare !== undefined ? { firstShare: m.firstShare } : {}),
