@@ -17,7 +17,10 @@ const costs = machineCosts();
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 log(
   `${options.quick ? 'quick' : 'full'} run: ${options.durationSec} s per scenario after ${options.warmupSec} s warm-up, ` +
-    `${options.connections.join('/')} connections (the one serving most, after ${options.probeSec} s probes), server from ${options.server}` +
+    (options.connections.length > 1
+      ? `${options.connections.join('/')} connections (the one serving most, after ${options.probeSec} s probes)`
+      : `${options.connections[0]} connections`) +
+    `, server from ${options.server}` +
     (options.rounds
       ? `, then ${options.rounds} paired rounds of ${options.roundSec} s per ratio scenario`
       : ''),
