@@ -46,7 +46,17 @@ export function queryPrepared<R>(
   const pool = pools.get(db);
   if (!pool) return undefined;
   if (held) return held.query<R>(name, text, values);
-  return pool.query({ name, text, values: values as unknown[] }).then((result) => result.rows as R[]);
+  return namedQuery<R>(pool, name, text, values);
+}
+
+/** A named prepared statement on the pool or on one of its connections; its rows. */
+function namedQuery<R>(
+  on: pg.Pool | pg.PoolClient,
+  name: string,
+  text: string,
+  values: readonly unknown[],
+): Promise<R[]> {
+  return on.query({ name, text, values: values as unknown[] }).then((result) => result.rows as R[]);
 }
 
 /** A pooled connection kept by one caller for its own queries (see {@link holdConnection}). */
@@ -122,18 +132,15 @@ export function holdConnection(db: Kysely<Database>): HeldConnection | undefined
       const client = held;
       if (!client) {
         take();
-        return pool.query({ name, text, values: values as unknown[] }).then((result) => result.rows as R[]);
+        return namedQuery<R>(pool, name, text, values);
       }
-      return client.query({ name, text, values: values as unknown[] }).then(
-        (result) => result.rows as R[],
-        (err: unknown) => {
-          // A statement's error (severity ERROR) leaves the session usable; FATAL ends it.
-          if (!(err instanceof DatabaseError) || err.severity !== 'ERROR') {
-            drop(client, err instanceof Error ? err : undefined);
-          }
-          throw err;
-        },
-      );
+      return namedQuery<R>(client, name, text, values).catch((err: unknown) => {
+        // A statement's error (severity ERROR) leaves the session usable; FATAL ends it.
+        if (!(err instanceof DatabaseError) || err.severity !== 'ERROR') {
+          drop(client, err instanceof Error ? err : undefined);
+        }
+        throw err;
+      });
     },
   };
 }
