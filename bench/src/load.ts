@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { coresBetween, cpuSeconds, cpuSecondsOf, mainThreadCpuSeconds, rssMb } from './proc.js';
+import { coresBetween, cpuSecondsOf, rssMb, serverCpuMeter } from './proc.js';
 import type { FirstUses } from './scenario.js';
 
 /** One request the load generator sends; `next` picks a fresh body per request when given. */
@@ -60,8 +60,7 @@ export async function measure(
   const pid = options.serverPid;
   let peakRss = pid ? rssMb(pid) : 0;
   const sampler = pid ? setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 100) : undefined;
-  const serverCpuStart = pid ? cpuSeconds(pid) : 0;
-  const eventLoopCpuStart = pid ? mainThreadCpuSeconds(pid) : 0;
+  const serverCpu = pid ? serverCpuMeter(pid) : undefined;
   const databaseStart = options.databaseCpu ? cpuSecondsOf('postgres') : undefined;
   const cpuStart = process.cpuUsage();
   const started = process.hrtime.bigint();
@@ -109,13 +108,7 @@ export async function measure(
     errors: result.errors + result.timeouts + unexpected,
     ...(firstUnexpected ? { firstError: firstUnexpected } : {}),
     loadgenCpu: (cpu.user + cpu.system) / 1e6 / wallSec,
-    ...(pid
-      ? {
-          serverCpu: (cpuSeconds(pid) - serverCpuStart) / wallSec,
-          eventLoopCpu: (mainThreadCpuSeconds(pid) - eventLoopCpuStart) / wallSec,
-          peakRssMb: peakRss,
-        }
-      : {}),
+    ...(serverCpu ? Object.assign(serverCpu.cores(), { peakRssMb: peakRss }) : {}),
     ...(databaseStart ? { databaseCpu: coresBetween(databaseStart, cpuSecondsOf('postgres'), wallSec) } : {}),
     ...(uses && shape.firstUses ? { firstShare: shareSince(uses, shape.firstUses) } : {}),
   };

@@ -103,6 +103,32 @@ export function mainThreadCpuSeconds(pid: number): number {
   return statCpuSeconds(`/proc/${pid}/task/${pid}/stat`);
 }
 
+/**
+ * Starts counting a server process's CPU: `cores()` gives the cores it used since, as a whole and on
+ * its main thread (for a Node.js server, the event loop), over the wall time elapsed.
+ *
+ * @example
+ * ```ts
+ * const meter = serverCpuMeter(server.pid)
+ * await load()
+ * meter.cores() // { serverCpu: 1.21, eventLoopCpu: 0.83 }
+ * ```
+ */
+export function serverCpuMeter(pid: number): { cores(): { serverCpu: number; eventLoopCpu: number } } {
+  const started = process.hrtime.bigint();
+  const process0 = cpuSeconds(pid);
+  const main0 = mainThreadCpuSeconds(pid);
+  return {
+    cores() {
+      const wallSec = Number(process.hrtime.bigint() - started) / 1e9;
+      return {
+        serverCpu: (cpuSeconds(pid) - process0) / wallSec,
+        eventLoopCpu: (mainThreadCpuSeconds(pid) - main0) / wallSec,
+      };
+    },
+  };
+}
+
 function statCpuSeconds(path: string): number {
   const stat = readFileSync(path, 'utf8');
   // Fields after the command name (which may contain spaces) start after the last ')'.

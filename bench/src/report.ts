@@ -109,6 +109,15 @@ function peakRss(r: ScenarioResult): number {
   return Math.max(r.peakRssMb ?? 0, ...(r.rounds ?? []).map((f) => f.peakRssMb ?? 0));
 }
 
+/**
+ * The half-rate run's rate and, where the server's CPU was read, the cores it used there: at half
+ * its maximum rate a server is often more than half as busy (batches shrink to a request or two).
+ */
+function halfLoad(half: NonNullable<ScenarioResult['half']>): string {
+  const at = `at ${half.rate}/s`;
+  return half.serverCpu === undefined ? at : `${at}, ${num(half.serverCpu, 2)} CPU`;
+}
+
 /** A figure of every paired round of `r`, or null when some round did not measure it. */
 function perRound(r: ScenarioResult, figure: (f: RoundFigure) => number | undefined): number[] | null {
   const values = (r.rounds ?? []).map(figure);
@@ -275,7 +284,7 @@ export function markdown(
       lines.push(`| ${r.label} | | not available: ${r.reason ?? ''} | | | | | | | | | | |`);
       continue;
     }
-    const half = r.half ? `${num(r.half.p99, 1)} (at ${r.half.rate}/s)` : '—';
+    const half = r.half ? `${num(r.half.p99, 1)} (${halfLoad(r.half)})` : '—';
     const rss = r.idleRssMb ? `${num(r.idleRssMb)} / ${num(peakRss(r))}` : '—';
     lines.push(
       `| ${r.label} | ${r.connections} | ${num(r.rps)} | ${num(r.p50, 1)} | ${num(r.p99, 1)} | ${r.errors ?? '—'} | ${half} | ${num(r.serverCpu, 2)} | ${r.serverCpu && r.rps ? num(r.rps / r.serverCpu) : '—'} | ${r.eventLoopCpu !== undefined && r.rps ? num((r.eventLoopCpu / r.rps) * 1e6) : '—'} | ${num(r.databaseCpu, 2)} | ${num(r.loadgenCpu, 2)} | ${rss} |`,

@@ -14,6 +14,8 @@ export interface RoundFigure {
   halfP99?: number;
   /** The same requests' p99 in Tessera's request log (ms). */
   halfServerP99?: number;
+  /** Cores the server used during the half-rate run. */
+  halfServerCpu?: number;
   /** The server process's peak RSS during the full-rate run (MB; absent as for `serverCpu`). */
   peakRssMb?: number;
   /** The full-rate run's share of first uses (`Measurement.firstShare`). */
@@ -26,7 +28,9 @@ export interface RoundEntry {
   id: string;
   measure: (durationSec: number) => Promise<Measurement>;
   /** Latency at the main pass's half rate, for the scenarios whose p99 there is a target. */
-  measureHalf?: (durationSec: number) => Promise<{ p99: number; errors: number; serverP99?: number }>;
+  measureHalf?: (
+    durationSec: number,
+  ) => Promise<{ p99: number; errors: number; serverP99?: number; serverCpu?: number }>;
 }
 
 /**
@@ -69,6 +73,7 @@ export async function runRounds(
         ...(m.firstShare !== undefined ? { firstShare: m.firstShare } : {}),
         ...(half ? { halfP99: half.p99 } : {}),
         ...(half?.serverP99 !== undefined ? { halfServerP99: half.serverP99 } : {}),
+        ...(half?.serverCpu !== undefined ? { halfServerCpu: half.serverCpu } : {}),
       });
       line.push(`${entry.id} ${m.rps.toFixed(0)}${half ? ` (p99 ${half.p99.toFixed(1)} ms at ½)` : ''}`);
     }

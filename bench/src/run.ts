@@ -1,6 +1,7 @@
 import { measure, settle, type Measurement } from './load.js';
 import type { BenchOptions } from './options.js';
 import { measurePaced, type PacedMeasurement } from './paced.js';
+import { serverCpuMeter } from './proc.js';
 import { hasLatencyTarget } from './report.js';
 import { runRounds, type RoundEntry, type RoundFigure } from './rounds.js';
 import type { Scenario, Target, Unavailable, Workload } from './scenario.js';
@@ -39,11 +40,21 @@ export interface ScenarioResult {
   firstShare?: number;
   /**
    * Latency at half of the maximum rate; `serverP99` is the same requests' p99 in Tessera's request
-   * log (`server-latency.ts`).
+   * log (`server-latency.ts`); `serverCpu` and `eventLoopCpu` the cores the server used meanwhile.
    */
-  half?: { rate: number; rps: number; p50: number; p99: number; errors: number; serverP99?: number };
+  half?: HalfResult;
   /** This scenario's figures in each paired round (`rounds.ts`), in round order. */
   rounds?: RoundFigure[];
+}
+
+/** What the run at half the maximum rate measured. */
+export type HalfResult = Pick<PacedMeasurement, 'rate' | 'rps' | 'p50' | 'p99' | 'errors'> & HalfExtras;
+
+/** What a half-rate run adds on a server the harness started: its own p99 and CPU. */
+interface HalfExtras {
+  serverP99?: number;
+  serverCpu?: number;
+  eventLoopCpu?: number;
 }
 
 /**
@@ -177,10 +188,18 @@ async function runOne(
   if (scenario.halfRate && full.rps > 2) {
     await settle(full);
     const rate = Math.floor(full.rps / 2);
-    const half = await halfMeasurer(target, workload, rate, connections)(options.halfRateSec);
-    result.half = { rate, rps: half.rps, p50: half.p50, p99: half.p99, errors: half.errors };
-    if (half.serverP99 !== undefined) result.half.serverP99 = half.serverP99;
-    result.errors += half.errors;
+    const { rps, p50, p99, errors, serverP99, serverCpu, eventLoopCpu } = await halfMeasurer(
+      target,
+      workload,
+      rate,
+      connections,
+    )(options.halfRateSec);
+    result.half = Object.assign(
+      { rate, rps, p50, p99, errors },
+      serverP99 !== undefined ? { serverP99 } : {},
+      serverCpu !== undefined ? { serverCpu, eventLoopCpu } : {},
+    );
+    result.errors += errors;
   }
   return result;
 }
@@ -193,7 +212,7 @@ function measurer(
 ): (durationSec: number) => Promise<Measurement> {
   if (workload.kind === 'local')
     return async (durationSec) => ({ loadgenCpu: 0, ...(await workload.run(durationSec)) });
-  const serverPid = target.kind === 'tessera' ? target.tessera.pid : target.kind === 'child' ? target.pid : 0;
+  const serverPid = serverPidOf(target);
   return (durationSec) =>
     measure(urlOf(target), workload.shape, {
       durationSec,
@@ -205,7 +224,9 @@ function measurer(
 }
 
 /**
- * Measures latency at a fixed `rate`, requests evenly spaced (`paced.ts`); on Tessera also the
+ * Measures latency at a fixed `rate`, requests evenly spaced (`paced.ts`), and the cores the server
+ * used meanwhile: at half its maximum rate a server is not half as busy, since what it batches under
+ * full load (signatures, journal commits, wake-ups) it does per request here. On Tessera also the
  * server's own p99 of the same requests, from its request log.
  */
 function halfMeasurer(
@@ -213,14 +234,18 @@ function halfMeasurer(
   workload: Extract<Workload, { kind: 'http' }>,
   rate: number,
   connections: number,
-): (durationSec: number) => Promise<PacedMeasurement & { serverP99?: number }> {
-  const paced = (durationSec: number) =>
-    measurePaced(urlOf(target), workload.shape, {
+): (durationSec: number) => Promise<PacedMeasurement & HalfExtras> {
+  const pid = serverPidOf(target);
+  const paced = async (durationSec: number): Promise<PacedMeasurement & HalfExtras> => {
+    const meter = pid ? serverCpuMeter(pid) : undefined;
+    const result = await measurePaced(urlOf(target), workload.shape, {
       rate,
       durationSec,
       connections,
       ...(workload.expectStatus ? { expectStatus: workload.expectStatus } : {}),
     });
+    return meter ? Object.assign(result, meter.cores()) : result;
+  };
   if (target.kind !== 'tessera') return paced;
   return async (durationSec) => {
     const { result, serverP99 } = await withServerLatency(target.tessera.logFile, () => paced(durationSec));
@@ -228,6 +253,8 @@ function halfMeasurer(
   };
 }
 
+const serverPidOf = (target: Target) =>
+  target.kind === 'tessera' ? target.tessera.pid : target.kind === 'child' ? target.pid : 0;
 const urlOf = (target: Target) =>
   target.kind === 'tessera' ? target.tessera.url : target.kind === 'child' ? target.url : '';
 const idleRssOf = (target: Target) =>

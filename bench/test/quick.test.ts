@@ -59,7 +59,7 @@ describe('bench harness, smoke run (no timing assertions)', () => {
           requests?: number;
           errors?: number;
           firstError?: string;
-          half?: { rps: number; serverP99?: number };
+          half?: { rps: number; serverP99?: number; serverCpu?: number };
           firstShare?: number;
           connections: number;
           sweep?: Array<{ connections: number; rps: number }>;
@@ -111,6 +111,8 @@ describe('bench harness, smoke run (no timing assertions)', () => {
         const half = byId.get(id)?.half;
         if ((half?.rps ?? 0) * 0.5 >= 150)
           assert.equal(typeof half?.serverP99, 'number', `${id}: no server-side p99 from the request log`);
+        // The server's CPU at half rate is read from /proc like the full-rate run's.
+        assert.ok((half?.serverCpu ?? -1) >= 0, `${id}: no server CPU at half rate`);
       }
       // The token scenarios count the requests naming an application for the first time; with 10
       // applications the warm-up named them all.

@@ -141,6 +141,23 @@ describe('bench report', () => {
     );
   });
 
+  it('gives the cores the server used at half rate beside that rate, where they were read', () => {
+    const table = markdown(
+      [
+        row('v1.app_token.sqlite.10', 'tessera/sqlite/10', 700, {
+          half: { rate: 350, rps: 350, p50: 2, p99: 7.25, errors: 0, serverCpu: 0.614, eventLoopCpu: 0.4 },
+        }),
+        row('peer', 'peer', 400, { half: { rate: 200, rps: 200, p50: 2, p99: 3, errors: 0 } }),
+      ],
+      evaluate(options, []),
+    );
+    assert.match(
+      table,
+      /\| v1\.app_token\.sqlite\.10 \| 16 \| 700 \| .* \| 7\.3 \(at 350\/s, 0\.61 CPU\) \|/,
+    );
+    assert.match(table, /\| peer \| 16 \| 400 \| .* \| 3\.0 \(at 200\/s\) \|/);
+  });
+
   it("reports the server's own p99 at half rate beside the client's, when its request log gave one", () => {
     const name = (id: string) =>
       `${id} server's own p99 at half rate (ms), from its request log, for reference`;
