@@ -1,5 +1,5 @@
 import type { BenchOptions } from './options.js';
-import type { ScenarioResult } from './run.js';
+import type { HalfResult, ScenarioResult } from './run.js';
 import type { RoundFigure } from './rounds.js';
 import { appTokenId, baselineId } from './scenarios/app-token.js';
 import { GUARD_OFF_ID, GUARD_ON_ID } from './scenarios/guard.js';
@@ -113,7 +113,7 @@ function peakRss(r: ScenarioResult): number {
  * The half-rate run's rate and, where the server's CPU was read, the cores it used there: at half
  * its maximum rate a server is often more than half as busy (batches shrink to a request or two).
  */
-function halfLoad(half: NonNullable<ScenarioResult['half']>): string {
+function halfLoad(half: HalfResult): string {
   const at = `at ${half.rate}/s`;
   return half.serverCpu === undefined ? at : `${at}, ${num(half.serverCpu, 2)} CPU`;
 }
