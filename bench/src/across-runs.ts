@@ -1,4 +1,4 @@
-import type { Check, Ratio } from './report.js';
+import { num, type Check, type Ratio } from './report.js';
 
 /** What `across-runs` reads of a run's JSON (`bench/results/latest.json`, or one kept in `bench/runs/`). */
 export interface RunRecord {
@@ -41,8 +41,8 @@ const ERRORS = 'errors, every scenario (sum)';
  * noise of the target (on these shared machines one ratio's paired rounds spread by ±10–20 %), so
  * whether a target holds is a count over runs: `met in 7 of 9`, with each run's figure and the
  * machine it ran on. Ratios without a target (`--baseline` comparisons) and figures without a bound
- * (the share of first uses) are left out, every scenario's error count is summed into one row, and latencies the report gives "for reference" are kept
- * but judge no run.
+ * (the share of first uses) are left out, every scenario's error count is summed into one row, and
+ * latencies the report gives "for reference" are kept but judge no run.
  *
  * @example
  * ```ts
@@ -93,11 +93,14 @@ export function acrossRuns(runs: readonly RunRecord[]): AcrossRuns {
   return { runs, targets, missed };
 }
 
-const fixed = (v: number | null | undefined, digits: number) =>
-  v === null || v === undefined ? '—' : v.toFixed(digits);
-
 /** `2026-11-30T16:50:20.273Z` → `2026-11-30 16:50`. */
 const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+
+/** A run's column heading: its start's time of day, with the date too when the runs span days. */
+function columnOf(runs: readonly RunRecord[]): (run: RunRecord) => string {
+  const oneDay = new Set(runs.map((r) => r.startedAt.slice(0, 10))).size === 1;
+  return (run) => (oneDay ? minute(run.startedAt).slice(11) : minute(run.startedAt));
+}
 
 /**
  * {@link acrossRuns} as Markdown: a table of the runs (when, how long, the machine's two costs, the
@@ -119,17 +122,17 @@ export function acrossRunsMarkdown({ runs, targets, missed }: AcrossRuns): strin
     const limit = run.scenarios.find((s) => s.id === 'limit')?.rps;
     const misses = missed[i] ?? [];
     lines.push(
-      `| ${minute(run.startedAt)} | ${run.options.quick ? 'quick' : 'full'} | ${fixed(run.elapsedSec, 0)} | ${fixed(run.machine.syscallUs, 2)} | ${fixed(run.machine.jsLoopNs, 2)} | ${fixed(limit, 0)} | ${judged - misses.length} of ${judged}${misses.length ? ` (missed: ${misses.join('; ')})` : ''} |`,
+      `| ${minute(run.startedAt)} | ${run.options.quick ? 'quick' : 'full'} | ${num(run.elapsedSec, 0)} | ${num(run.machine.syscallUs, 2)} | ${num(run.machine.jsLoopNs, 2)} | ${num(limit, 0)} | ${judged - misses.length} of ${judged}${misses.length ? ` (missed: ${misses.join('; ')})` : ''} |`,
     );
   });
   lines.push(
     '',
-    `| target | bound | ${runs.map((r) => minute(r.startedAt).slice(11)).join(' | ')} | met in |`,
+    `| target | bound | ${runs.map(columnOf(runs)).join(' | ')} | met in |`,
     `|---|---|${runs.map(() => '---:').join('|')}|---|`,
   );
   for (const t of targets) {
     const digits = t.bound.startsWith('≥') ? 2 : t.bound === '= 0' ? 0 : 1;
-    const cells = t.values.map((v, i) => `${fixed(v, digits)}${t.met[i] === false ? ' ✗' : ''}`);
+    const cells = t.values.map((v, i) => `${num(v, digits)}${t.met[i] === false ? ' ✗' : ''}`);
     const measured = t.met.filter((m) => m !== null).length;
     const met = t.met.filter((m) => m === true).length;
     lines.push(

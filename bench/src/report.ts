@@ -259,7 +259,8 @@ export function evaluate(
   return { ratios, checks };
 }
 
-const num = (v: number | undefined | null, digits = 0) =>
+/** A figure to `digits` decimals, or `—` when it was not measured. */
+export const num = (v: number | undefined | null, digits = 0) =>
   v === undefined || v === null ? '—' : v.toFixed(digits);
 const mark = (met: boolean | null) => (met === null ? 'n/a' : met ? 'yes' : '**no**');
 

@@ -120,4 +120,14 @@ describe('bench across runs', () => {
       /^\| limit p99 at half rate \(ms\), the bare server for reference \| <= 10 \| 3\.0 \| 3\.0 \| \(2 of 2, for reference\) \|$/m,
     );
   });
+
+  it('heads the columns with the date too when the runs span days', () => {
+    const nextDay = run('2026-12-01T09:05:00.000Z', ['--apps=10,100000'], { password: 93 });
+    const text = acrossRunsMarkdown(acrossRuns([good, nextDay]));
+    assert.match(text, /^\| target \| bound \| 2026-11-30 16:34 \| 2026-12-01 09:05 \| met in \|$/m);
+    assert.match(
+      acrossRunsMarkdown(acrossRuns([good, bad])),
+      /^\| target \| bound \| 16:34 \| 16:50 \| met in \|$/m,
+    );
+  });
 });
