@@ -3,27 +3,8 @@ import { describe, it } from 'node:test';
 import { acrossRuns, acrossRunsMarkdown, type RunRecord } from '../src/across-runs.js';
 import { parseOptions } from '../src/options.js';
 import { evaluate } from '../src/report.js';
-import type { ScenarioResult } from '../src/run.js';
 import { GUARD_OFF_ID, GUARD_ON_ID } from '../src/scenarios/guard.js';
-
-const row = (
-  id: string,
-  target: string,
-  rps: number,
-  extra: Partial<ScenarioResult> = {},
-): ScenarioResult => ({
-  id,
-  label: id,
-  target,
-  available: true,
-  connections: 16,
-  rps,
-  p50: 1,
-  p99: 2,
-  requests: rps * 10,
-  errors: 0,
-  ...extra,
-});
+import { resultRow as row } from './scenario-result.js';
 
 /** A run's record as `main.ts` writes it, its verdict computed by the report from these figures. */
 function run(

@@ -3,25 +3,7 @@ import { describe, it } from 'node:test';
 import { parseOptions } from '../src/options.js';
 import { evaluate, markdown, median } from '../src/report.js';
 import type { ScenarioResult } from '../src/run.js';
-
-const row = (
-  id: string,
-  target: string,
-  rps: number,
-  extra: Partial<ScenarioResult> = {},
-): ScenarioResult => ({
-  id,
-  label: id,
-  target,
-  available: true,
-  connections: 16,
-  rps,
-  p50: 1,
-  p99: 2,
-  requests: rps * 10,
-  errors: 0,
-  ...extra,
-});
+import { resultRow as row } from './scenario-result.js';
 
 describe('bench report', () => {
   const options = parseOptions(['--stores=sqlite', '--apps=10,100000']);
