@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
+import { redactUrl } from '../../packages/server/src/config/settings.js';
 import { machineCosts } from './machine.js';
 import { parseOptions } from './options.js';
 import { evaluate, markdown, ratioPairs } from './report.js';
@@ -40,7 +41,8 @@ const report = {
     loadavgAtEnd: loadavg(),
     ...costs,
   },
-  options,
+  // Runs are kept in git (bench/runs/): a password in BENCH_POSTGRES_URL must not be.
+  options: Object.assign({}, options, { postgresUrl: redactUrl(options.postgresUrl) }),
   scenarios: results,
   ...verdict,
 };
