@@ -4,7 +4,7 @@ import { num, type Check, type Ratio } from './report.js';
 export interface RunRecord {
   startedAt: string;
   elapsedSec: number;
-  machine: { syscallUs?: number; jsLoopNs?: number };
+  machine: { syscallUs?: number; jsLoopNs?: number; slowWindowsPct?: number };
   options: { quick: boolean };
   scenarios: ReadonlyArray<{ id: string; rps?: number }>;
   ratios: readonly Ratio[];
@@ -103,8 +103,8 @@ function columnOf(runs: readonly RunRecord[]): (run: RunRecord) => string {
 }
 
 /**
- * {@link acrossRuns} as Markdown: a table of the runs (when, how long, the machine's two costs, the
- * jose limit's rate, targets met) and one of the targets, each run's figure in a column (a miss
+ * {@link acrossRuns} as Markdown: a table of the runs (when, how long, the machine's two costs and
+ * its CPU's steadiness, the jose limit's rate, targets met) and one of the targets, each run's figure in a column (a miss
  * marked ✗) and how many runs met it.
  *
  * @example
@@ -115,14 +115,14 @@ function columnOf(runs: readonly RunRecord[]): (run: RunRecord) => string {
 export function acrossRunsMarkdown({ runs, targets, missed }: AcrossRuns): string {
   const judged = targets.filter((t) => !t.reference).length;
   const lines = [
-    '| run (UTC) | kind | time s | µs a system call | ns a JS loop iteration | jose limit req/s | targets met |',
-    '|---|---|---:|---:|---:|---:|---|',
+    '| run (UTC) | kind | time s | µs a system call | ns a JS loop iteration | % of 10 ms windows at under half speed | jose limit req/s | targets met |',
+    '|---|---|---:|---:|---:|---:|---:|---|',
   ];
   runs.forEach((run, i) => {
     const limit = run.scenarios.find((s) => s.id === 'limit')?.rps;
     const misses = missed[i] ?? [];
     lines.push(
-      `| ${minute(run.startedAt)} | ${run.options.quick ? 'quick' : 'full'} | ${num(run.elapsedSec, 0)} | ${num(run.machine.syscallUs, 2)} | ${num(run.machine.jsLoopNs, 2)} | ${num(limit, 0)} | ${judged - misses.length} of ${judged}${misses.length ? ` (missed: ${misses.join('; ')})` : ''} |`,
+      `| ${minute(run.startedAt)} | ${run.options.quick ? 'quick' : 'full'} | ${num(run.elapsedSec, 0)} | ${num(run.machine.syscallUs, 2)} | ${num(run.machine.jsLoopNs, 2)} | ${num(run.machine.slowWindowsPct, 1)} | ${num(limit, 0)} | ${judged - misses.length} of ${judged}${misses.length ? ` (missed: ${misses.join('; ')})` : ''} |`,
     );
   });
   lines.push(

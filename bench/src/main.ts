@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { redactUrl } from '../../packages/server/src/config/settings.js';
-import { machineCosts } from './machine.js';
+import { cpuSteadiness, machineCosts } from './machine.js';
 import { parseOptions } from './options.js';
 import { evaluate, markdown, ratioPairs } from './report.js';
 import { runScenarios } from './run.js';
@@ -15,6 +15,7 @@ const startedAt = new Date();
 const loadavgAtStart = loadavg();
 // Before any server starts, so that nothing else of the run competes with it.
 const costs = machineCosts();
+const steadiness = cpuSteadiness(options.quick ? 1 : 2);
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 log(
   `${options.quick ? 'quick' : 'full'} run: ${options.durationSec} s per scenario after ${options.warmupSec} s warm-up, ` +
@@ -40,6 +41,7 @@ const report = {
     loadavgAtStart,
     loadavgAtEnd: loadavg(),
     ...costs,
+    ...steadiness,
   },
   // Runs are kept in git (bench/runs/): a password in BENCH_POSTGRES_URL must not be.
   options: Object.assign({}, options, { postgresUrl: redactUrl(options.postgresUrl) }),
@@ -52,6 +54,8 @@ process.stdout.write(markdown(results, verdict) + '\n');
 process.stdout.write(
   `\n${report.machine.cpus} CPUs (${report.machine.cpuModel}), Node ${process.version}; load average ` +
     `${loadavgAtStart[0]?.toFixed(1)} at start, ${report.machine.loadavgAtEnd[0]?.toFixed(1)} at end (other work on the machine shows here); ` +
-    `${costs.jsLoopNs.toFixed(2)} ns per JavaScript loop iteration, ${costs.syscallUs.toFixed(2)} µs per system call (src/machine.ts).\n`,
+    `${costs.jsLoopNs.toFixed(2)} ns per JavaScript loop iteration, ${costs.syscallUs.toFixed(2)} µs per system call; ` +
+    `a spinning thread did under half its median work in ${steadiness.slowWindowsPct.toFixed(1)} % of 10 ms windows, ` +
+    `the slowest ${steadiness.slowestWindowPct.toFixed(0)} % (src/machine.ts).\n`,
 );
 log(`wrote ${options.out} after ${report.elapsedSec.toFixed(0)} s`);

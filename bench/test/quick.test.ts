@@ -65,13 +65,19 @@ describe('bench harness, smoke run (no timing assertions)', () => {
           sweep?: Array<{ connections: number; rps: number }>;
         }>;
         ratios: Array<{ name: string; value: number | null; rounds: number[] | null }>;
-        machine: { jsLoopNs: number; syscallUs: number };
+        machine: { jsLoopNs: number; syscallUs: number; slowWindowsPct: number; slowestWindowPct: number };
       };
       assert.ok(
         report.machine.jsLoopNs > 0 && report.machine.syscallUs > 0,
         'the machine costs are recorded',
       );
-      assert.match(run.stdout, /µs per system call/);
+      const { slowWindowsPct, slowestWindowPct } = report.machine;
+      assert.ok(slowWindowsPct >= 0 && slowWindowsPct <= 100, `slow windows ${slowWindowsPct} %`);
+      assert.ok(slowestWindowPct >= 0 && slowestWindowPct <= 100, `slowest window ${slowestWindowPct} %`);
+      assert.match(
+        run.stdout,
+        /µs per system call; a spinning thread did under half its median work in [\d.]+ % of 10 ms windows/,
+      );
       const byId = new Map(report.scenarios.map((s) => [s.id, s]));
       // The scenarios whose endpoints exist on every branch must have run.
       for (const id of [
