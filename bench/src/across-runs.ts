@@ -104,8 +104,8 @@ function columnOf(runs: readonly RunRecord[]): (run: RunRecord) => string {
 
 /**
  * {@link acrossRuns} as Markdown: a table of the runs (when, how long, the machine's two costs and
- * its CPU's steadiness, the jose limit's rate, targets met) and one of the targets, each run's figure in a column (a miss
- * marked ✗) and how many runs met it.
+ * its CPU's steadiness, the jose limit's rate, targets met) and one of the targets, each run's figure
+ * in a column (a miss marked ✗) and how many runs met it.
  *
  * @example
  * ```ts
