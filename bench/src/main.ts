@@ -1,6 +1,6 @@
 // npm run bench [-- --quick ...]: starts everything on loopback, runs every scenario, prints a
 // Markdown table and writes bench/results/latest.json. See bench/README.md.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { redactUrl } from '../../packages/server/src/config/settings.js';
@@ -8,9 +8,26 @@ import { cpuSteadiness, machineCosts } from './machine.js';
 import { parseOptions } from './options.js';
 import { evaluate, markdown, ratioPairs } from './report.js';
 import { runScenarios } from './run.js';
-import { allScenarios } from './scenarios/index.js';
+import { selectScenarios } from './scenarios/index.js';
 
-const options = parseOptions(process.argv.slice(2), process.env);
+const USAGE = `npm run bench -- [options]      (bench/README.md explains each; the defaults are a full run's)
+  --quick                  CI-sized smoke run: 2 s per scenario, 10 applications only, under 60 s
+  --duration=S --warmup=S  seconds of each measured run (10) and of its warm-up (3)
+  --rounds=N               paired rounds after the main pass, 0 to 20 (3; 0 in --quick)
+  --connections=N,N        connection counts swept for each server's maximum rate (16,32,64,128)
+  --apps=N,N               applications seeded per store; the first is the base of the ratio (10,100000)
+  --stores=sqlite,postgres the stores the Tessera scenarios run on (both)
+  --only=a,b               only scenarios whose id contains a or b
+  --out=FILE               the JSON result (bench/results/latest.json)
+  --server=dist|source     built JS (dist) or src/ through tsx
+  --server-main=PATH       another build's main.js to measure; --baseline=PATH one to compare with
+  --profile[=DIR]          node --cpu-prof profiles of the Tessera servers (bench/results/profiles)
+  --node-flags=--a,--b     extra node flags for the Tessera servers
+  --log-level=LEVEL        the servers' TESSERA_LOG_LEVEL (info)
+BENCH_POSTGRES_URL names the PostgreSQL server (postgres://postgres@127.0.0.1:5432/postgres).
+`;
+
+const { options, scenarios } = readArguments();
 const startedAt = new Date();
 const loadavgAtStart = loadavg();
 // Before any server starts, so that nothing else of the run competes with it.
@@ -28,7 +45,7 @@ log(
       : ''),
 );
 const roundIds = new Set(ratioPairs(options).flatMap((p) => [p.numerator, p.denominator]));
-const results = await runScenarios(options, allScenarios(options), roundIds, log);
+const results = await runScenarios(options, scenarios, roundIds, log);
 const verdict = evaluate(options, results);
 const report = {
   startedAt: startedAt.toISOString(),
@@ -48,7 +65,6 @@ const report = {
   scenarios: results,
   ...verdict,
 };
-mkdirSync(dirname(options.out), { recursive: true });
 writeFileSync(options.out, JSON.stringify(report, null, 2) + '\n');
 process.stdout.write(markdown(results, verdict) + '\n');
 process.stdout.write(
@@ -59,3 +75,26 @@ process.stdout.write(
     `the slowest ${steadiness.slowestWindowPct.toFixed(0)} % (src/machine.ts).\n`,
 );
 log(`wrote ${options.out} after ${report.elapsedSec.toFixed(0)} s`);
+
+// A bad argument ends the run before it measures anything, with its message and no stack trace.
+function readArguments() {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  try {
+    const options = parseOptions(process.argv.slice(2), process.env);
+    // Found out now, not after ten minutes of measuring.
+    try {
+      mkdirSync(dirname(options.out), { recursive: true });
+      accessSync(dirname(options.out), constants.W_OK);
+      if (statSync(options.out, { throwIfNoEntry: false })?.isDirectory()) throw new Error('a directory');
+    } catch (err) {
+      throw new Error(`bench: --out=${options.out}: ${(err as Error).message}`);
+    }
+    return { options, scenarios: selectScenarios(options) };
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+}

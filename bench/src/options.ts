@@ -1,3 +1,7 @@
+import { existsSync } from 'node:fs';
+import { SETTINGS } from '../../packages/server/src/config/config.js';
+import { ConfigError } from '../../packages/server/src/config/settings.js';
+
 /** How one run of the harness is shaped. */
 export interface BenchOptions {
   quick: boolean;
@@ -66,78 +70,103 @@ const QUICK = { warmupSec: 0.5, durationSec: 2, rounds: 0, probeSec: 0.25, conne
 
 /** Most connections of one count (the load generator and the servers each hold one socket per connection). */
 const MAX_CONNECTIONS = 1024;
+/** Most applications one store is seeded with (seeding 100,000 takes a few seconds here). */
+const MAX_APPS = 1_000_000;
+
+/** The options that take a value (`--name=value`), and the switches that take none. */
+const VALUED = [
+  'duration',
+  'warmup',
+  'connections',
+  'apps',
+  'stores',
+  'server',
+  'only',
+  'out',
+  'log-level',
+  'server-main',
+  'baseline',
+  'rounds',
+  'node-flags',
+];
+const SWITCHES = ['quick'];
 
 /**
  * Parses `npm run bench -- [--quick] [--duration=S] [--warmup=S] [--connections=16,32,64,128] [--apps=10,100000]
  * [--stores=sqlite,postgres] [--server=dist|source] [--only=a,b] [--out=path] [--rounds=N]
  * [--profile[=dir]] [--log-level=info] [--node-flags=--flag,--other-flag]
- * [--server-main=path/to/main.js] [--baseline=path/to/other/main.js]`.
+ * [--server-main=path/to/main.js] [--baseline=path/to/other/main.js]`. A bad argument throws an
+ * error that names it, before anything is measured.
  *
  * @example
  * ```ts
  * parseOptions(['--quick']).durationSec // 2
+ * parseOptions(['--apps=ten']) // throws: bench: --apps takes whole numbers from 1 to 1000000, comma-separated
  * ```
  */
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {}): BenchOptions {
-  const flags = new Map<string, string>();
+  // A flag given without `=value` maps to undefined.
+  const flags = new Map<string, string | undefined>();
   for (const arg of argv) {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (!match?.[1]) throw new Error(`bench: unknown argument "${arg}"`);
-    flags.set(match[1], match[2] ?? 'true');
+    const [, key, value] = match;
+    if (!VALUED.includes(key) && !SWITCHES.includes(key) && key !== 'profile')
+      throw new Error(`bench: unknown option --${key}`);
+    if (SWITCHES.includes(key) && value !== undefined) throw new Error(`bench: --${key} takes no value`);
+    if (VALUED.includes(key) && !value) throw new Error(`bench: --${key} needs a value: --${key}=…`);
+    if (key === 'profile' && value === '') throw new Error('bench: --profile takes a directory, or nothing');
+    flags.set(key, value);
   }
-  const known = [
-    'quick',
-    'duration',
-    'warmup',
-    'connections',
-    'apps',
-    'stores',
-    'server',
-    'only',
-    'out',
-    'profile',
-    'log-level',
-    'server-main',
-    'baseline',
-    'rounds',
-    'node-flags',
-  ];
-  for (const key of flags.keys()) if (!known.includes(key)) throw new Error(`bench: unknown option --${key}`);
-  const quick = flags.get('quick') === 'true';
+  const quick = flags.has('quick');
   const base = quick ? QUICK : FULL;
-  const list = (key: string, fallback: string) =>
-    (flags.get(key) ?? fallback)
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
+  const list = (key: string, fallback: string) => [
+    ...new Set(
+      (flags.get(key) ?? fallback)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   const positive = (key: string, fallback: number) => {
     const value = Number(flags.get(key) ?? fallback);
-    if (!(value > 0)) throw new Error(`bench: --${key} must be a positive number`);
+    if (!(value > 0 && value < Infinity)) throw new Error(`bench: --${key} must be a positive number`);
     return value;
   };
+  const wholeNumbers = (key: string, fallback: string, max: number) => {
+    const values = [...new Set(list(key, fallback).map(Number))];
+    if (values.length === 0 || values.some((n) => !Number.isInteger(n) || n < 1 || n > max))
+      throw new Error(`bench: --${key} takes whole numbers from 1 to ${max}, comma-separated`);
+    return values;
+  };
   const stores = list('stores', 'sqlite,postgres');
-  for (const s of stores)
-    if (s !== 'sqlite' && s !== 'postgres') throw new Error(`bench: unknown store ${s}`);
+  if (stores.length === 0 || stores.some((s) => s !== 'sqlite' && s !== 'postgres'))
+    throw new Error(`bench: --stores takes sqlite, postgres or both, comma-separated`);
   const rounds = Number(flags.get('rounds') ?? base.rounds);
   if (!Number.isInteger(rounds) || rounds < 0 || rounds > 20)
     throw new Error('bench: --rounds must be a whole number from 0 to 20');
   const server = flags.get('server') ?? 'dist';
   if (server !== 'dist' && server !== 'source') throw new Error('bench: --server must be dist or source');
   const durationSec = positive('duration', base.durationSec);
-  const connections = [...new Set(list('connections', base.connections).map(Number))];
-  if (
-    connections.length === 0 ||
-    connections.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_CONNECTIONS)
-  )
-    throw new Error(`bench: --connections takes whole numbers from 1 to ${MAX_CONNECTIONS}, comma-separated`);
-  connections.sort((a, b) => a - b);
-  const [first = 0, ...more] = connections;
-  const nodeFlags = flags.has('node-flags') ? list('node-flags', '') : [];
+  const [first = 0, ...more] = wholeNumbers('connections', base.connections, MAX_CONNECTIONS).sort(
+    (a, b) => a - b,
+  );
+  const nodeFlags = list('node-flags', '');
   for (const flag of nodeFlags)
     if (!flag.startsWith('--'))
       throw new Error(`bench: --node-flags takes node flags (--name), not "${flag}"`);
-  for (const key of ['server-main', 'baseline'])
-    if (flags.get(key) === 'true') throw new Error(`bench: --${key} needs a path: --${key}=path/to/main.js`);
+  const only = list('only', '');
+  if (flags.has('only') && only.length === 0) throw new Error('bench: --only needs scenario ids: --only=a,b');
+  const serverMain = flags.get('server-main');
+  const baselineMain = flags.get('baseline');
+  for (const [key, path] of [
+    ['server-main', serverMain],
+    ['baseline', baselineMain],
+  ])
+    if (path && !existsSync(path)) throw new Error(`bench: --${key}=${path}: no such file`);
+  const profile = flags.has('profile')
+    ? (flags.get('profile') ?? defaultPath('../results/profiles'))
+    : undefined;
   return {
     quick,
     warmupSec: positive('warmup', base.warmupSec),
@@ -148,23 +177,30 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
     connections: [first, ...more],
     probeSec: base.probeSec,
     // Quick mode skips the 100,000-application store: seeding it is most of a quick run's budget.
-    appCounts: list('apps', quick ? '10' : '10,100000').map((n) => Math.round(Number(n))),
+    appCounts: wholeNumbers('apps', quick ? '10' : '10,100000', MAX_APPS),
     stores: stores as BenchOptions['stores'],
     server,
-    only: list('only', ''),
-    logLevel: flags.get('log-level') ?? 'info',
+    only,
+    logLevel: serverLogLevel(flags.get('log-level') ?? 'info'),
     nodeFlags,
-    ...(flags.has('server-main') ? { serverMain: flags.get('server-main') as string } : {}),
-    ...(flags.has('baseline') ? { baselineMain: flags.get('baseline') as string } : {}),
-    out: flags.get('out') ?? new URL('../results/latest.json', import.meta.url).pathname,
-    ...(flags.has('profile')
-      ? {
-          profileDir:
-            flags.get('profile') === 'true'
-              ? new URL('../results/profiles', import.meta.url).pathname
-              : (flags.get('profile') as string),
-        }
-      : {}),
+    ...(serverMain ? { serverMain } : {}),
+    ...(baselineMain ? { baselineMain } : {}),
+    out: flags.get('out') ?? defaultPath('../results/latest.json'),
+    ...(profile ? { profileDir: profile } : {}),
     postgresUrl: env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   };
+}
+
+function defaultPath(relative: string): string {
+  return new URL(relative, import.meta.url).pathname;
+}
+
+// The server's own parser, so that the levels the harness accepts are the ones the server does.
+function serverLogLevel(level: string): string {
+  try {
+    return SETTINGS.logLevel.parse(level);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new Error(`bench: --log-level sets the server's ${err.message}`);
+    throw err;
+  }
 }

@@ -66,7 +66,7 @@ interface HalfExtras {
  *
  * @example
  * ```ts
- * const results = await runScenarios(parseOptions(['--quick']), allScenarios(options), new Set(), console.log)
+ * const results = await runScenarios(parseOptions(['--quick']), selectScenarios(options), new Set(), console.log)
  * ```
  */
 export async function runScenarios(
@@ -75,11 +75,8 @@ export async function runScenarios(
   roundIds: ReadonlySet<string>,
   log: (line: string) => void,
 ): Promise<ScenarioResult[]> {
-  const selected = scenarios.filter(
-    (s) => options.only.length === 0 || options.only.some((o) => s.id.includes(o)),
-  );
   const groups = new Map<string, Scenario[]>();
-  for (const s of selected) groups.set(s.target, [...(groups.get(s.target) ?? []), s]);
+  for (const s of scenarios) groups.set(s.target, [...(groups.get(s.target) ?? []), s]);
   const results = new Map<string, ScenarioResult>();
   const kept: Array<() => Promise<void>> = [];
   const entries: RoundEntry[] = [];
@@ -96,7 +93,7 @@ export async function runScenarios(
           const result = await runOne(options, scenario, target, workload);
           log(
             result.available
-              ? `  ${scenario.id}: ${result.rps?.toFixed(0)} req/s, p99 ${result.p99} ms, errors ${result.errors}`
+              ? `  ${scenario.id}: ${result.rps?.toFixed(0)} req/s, p99 ${result.p99?.toFixed(1)} ms, errors ${result.errors}`
               : `  ${scenario.id}: not available (${result.reason})`,
           );
           results.set(scenario.id, result);
@@ -134,7 +131,7 @@ export async function runScenarios(
   } finally {
     for (const stop of kept) await stop();
   }
-  return selected.map((s) => results.get(s.id) as ScenarioResult);
+  return scenarios.map((s) => results.get(s.id) as ScenarioResult);
 }
 
 async function startTarget(

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { parseOptions } from '../src/options.js';
 
 describe('bench options', () => {
@@ -27,9 +28,56 @@ describe('bench options', () => {
     assert.throws(() => parseOptions(['--nope']), /unknown option --nope/);
     assert.throws(() => parseOptions(['quick']), /unknown argument/);
     assert.throws(() => parseOptions(['--duration=0']), /--duration must be a positive number/);
-    assert.throws(() => parseOptions(['--stores=mysql']), /unknown store mysql/);
-    assert.equal(parseOptions(['--baseline=/tmp/before/main.js']).baselineMain, '/tmp/before/main.js');
-    assert.throws(() => parseOptions(['--baseline']), /--baseline needs a path/);
+    assert.throws(() => parseOptions(['--stores=mysql']), /--stores takes sqlite, postgres or both/);
+    const existing = fileURLToPath(import.meta.url);
+    assert.equal(parseOptions([`--baseline=${existing}`]).baselineMain, existing);
+    assert.equal(parseOptions([`--server-main=${existing}`]).serverMain, existing);
+    assert.throws(() => parseOptions(['--baseline']), /--baseline needs a value/);
+    assert.throws(
+      () => parseOptions(['--server-main=/nowhere/main.js']),
+      /--server-main=\/nowhere\/main.js: no such file/,
+    );
+  });
+
+  it('names the option of every malformed value', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['--quick=yes', /--quick takes no value/],
+      ['--duration', /--duration needs a value/],
+      ['--duration=', /--duration needs a value/],
+      ['--duration=Infinity', /--duration must be a positive number/],
+      ['--warmup=soon', /--warmup must be a positive number/],
+      ['--out=', /--out needs a value/],
+      ['--profile=', /--profile takes a directory, or nothing/],
+      ['--stores=,', /--stores takes sqlite, postgres or both/],
+      ['--only=,', /--only needs scenario ids/],
+      ['--server=docker', /--server must be dist or source/],
+      [
+        '--log-level=loud',
+        /--log-level sets the server's TESSERA_LOG_LEVEL: must be one of fatal, .*silent, got "loud"/,
+      ],
+    ];
+    for (const [arg, message] of cases) assert.throws(() => parseOptions([arg]), message, arg);
+  });
+
+  it('seeds whole numbers of applications from 1 to 1,000,000, each count once, the first the base', () => {
+    assert.deepEqual(parseOptions(['--apps=1000,10,1000']).appCounts, [1000, 10]);
+    for (const bad of ['ten', '0', '-5', '10.5', '2000000', ','])
+      assert.throws(
+        () => parseOptions([`--apps=${bad}`]),
+        /--apps takes whole numbers from 1 to 1000000/,
+        bad,
+      );
+  });
+
+  it('passes the server a log level it accepts', () => {
+    assert.equal(parseOptions([]).logLevel, 'info');
+    assert.equal(parseOptions(['--log-level=silent']).logLevel, 'silent');
+  });
+
+  it('--profile writes to bench/results/profiles unless given a directory', () => {
+    assert.equal(parseOptions([]).profileDir, undefined);
+    assert.match(parseOptions(['--profile']).profileDir ?? '', /bench\/results\/profiles$/);
+    assert.equal(parseOptions(['--profile=/tmp/p']).profileDir, '/tmp/p');
   });
 
   it('passes --node-flags to the Tessera servers, flags only', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { parseOptions } from '../src/options.js';
 import { evaluate, markdown, median } from '../src/report.js';
 import type { ScenarioResult } from '../src/run.js';
@@ -234,7 +235,11 @@ describe('bench report', () => {
   });
 
   it('with --baseline, compares each app_token scenario with the other build, without a target', () => {
-    const withBaseline = parseOptions(['--stores=sqlite', '--apps=10', '--baseline=/tmp/before/main.js']);
+    const withBaseline = parseOptions([
+      '--stores=sqlite',
+      '--apps=10',
+      `--baseline=${fileURLToPath(import.meta.url)}`,
+    ]);
     const results = [
       row('v1.app_token.sqlite.10', 'tessera/sqlite/10', 900, { idleRssMb: 100, peakRssMb: 120 }),
       row('v1.app_token.sqlite.10.baseline', 'tessera/sqlite/10/baseline', 600, {

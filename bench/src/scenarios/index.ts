@@ -11,6 +11,25 @@ import { peerScenario } from './peer.js';
 import { v2TokenScenario } from './v2-token.js';
 
 /**
+ * The scenarios a run measures: all of them, or those whose id contains one of `--only`'s strings.
+ * Throws, naming every id, when `--only` matches none, rather than measure nothing.
+ *
+ * @example
+ * ```ts
+ * selectScenarios(parseOptions(['--only=limit'])).map((s) => s.id) // ['limit', 'limit.node']
+ * ```
+ */
+export function selectScenarios(options: BenchOptions): Scenario[] {
+  const all = allScenarios(options);
+  const selected = all.filter((s) => options.only.length === 0 || options.only.some((o) => s.id.includes(o)));
+  if (selected.length === 0)
+    throw new Error(
+      `bench: --only=${options.only.join(',')} matches no scenario of this run; its ids: ${all.map((s) => s.id).join(', ')}`,
+    );
+  return selected;
+}
+
+/**
  * Every scenario of a run, in order. Scenarios sharing a target run back to back on one instance.
  * The secondary scenarios run on the primary target (first store, first application count).
  */
