@@ -10,7 +10,9 @@ export interface RoundFigure {
   eventLoopCpu?: number;
   /** Cores PostgreSQL's processes used meanwhile (servers on PostgreSQL only). */
   databaseCpu?: number;
-  /** p99 latency at the main pass's half rate, for scenarios measured so (ms). */
+  /** The rate of the half-rate run: half of `rps`, this round's maximum (req/s). */
+  halfRate?: number;
+  /** p99 latency at `halfRate`, for scenarios measured so (ms). */
   halfP99?: number;
   /** The same requests' p99 in Tessera's request log (ms). */
   halfServerP99?: number;
@@ -27,9 +29,10 @@ export interface RoundFigure {
 export interface RoundEntry {
   id: string;
   measure: (durationSec: number) => Promise<Measurement>;
-  /** Latency at the main pass's half rate, for the scenarios whose p99 there is a target. */
+  /** Latency at a given rate (half the round's), for the scenarios whose p99 there is a target. */
   measureHalf?: (
     durationSec: number,
+    rate: number,
   ) => Promise<{ p99: number; errors: number; serverP99?: number; serverCpu?: number }>;
 }
 
@@ -40,8 +43,10 @@ export interface RoundEntry {
  * called either way. Here every scenario of a target ratio runs again for `roundSec`, one after the
  * other, `rounds` times, the order reversed every other round so that a steady drift favours
  * neither side; each ratio is then taken per round and its median reported (`report.ts`). Where
- * the main pass measured latency at half rate, each round measures it again at that rate, and the
- * p99 checks take the median too.
+ * the main pass measured latency at half rate, each round measures it again at half the rate it
+ * has just served, and the p99 checks take the median too. Half the main pass's rate would not do:
+ * the machine's speed moves between the two, and a round that served less than the main pass then
+ * ran its "half-rate" run at 0.6–1.2 of what it could serve (the twenty-seventh session's notes).
  *
  * @example
  * ```ts
@@ -61,7 +66,8 @@ export async function runRounds(
     for (const entry of order) {
       const m = await entry.measure(options.roundSec);
       await settle(m);
-      const half = entry.measureHalf && (await entry.measureHalf(options.roundSec));
+      const halfRate = Math.max(1, Math.floor(m.rps / 2));
+      const half = entry.measureHalf && (await entry.measureHalf(options.roundSec, halfRate));
       if (half) await settle(half);
       figures.get(entry.id)?.push({
         rps: m.rps,
@@ -71,11 +77,13 @@ export async function runRounds(
         ...(m.databaseCpu !== undefined ? { databaseCpu: m.databaseCpu } : {}),
         ...(m.peakRssMb !== undefined ? { peakRssMb: m.peakRssMb } : {}),
         ...(m.firstShare !== undefined ? { firstShare: m.firstShare } : {}),
-        ...(half ? { halfP99: half.p99 } : {}),
+        ...(half ? { halfRate, halfP99: half.p99 } : {}),
         ...(half?.serverP99 !== undefined ? { halfServerP99: half.serverP99 } : {}),
         ...(half?.serverCpu !== undefined ? { halfServerCpu: half.serverCpu } : {}),
       });
-      line.push(`${entry.id} ${m.rps.toFixed(0)}${half ? ` (p99 ${half.p99.toFixed(1)} ms at ½)` : ''}`);
+      line.push(
+        `${entry.id} ${m.rps.toFixed(0)}${half ? ` (p99 ${half.p99.toFixed(1)} ms at ${halfRate}/s)` : ''}`,
+      );
     }
     log(`round ${round}/${options.rounds}: ${line.join(', ')} req/s`);
   }

@@ -109,7 +109,7 @@ export async function runScenarios(
               id: scenario.id,
               measure: measurer(target, workload, result.connections),
               ...(result.half && workload.kind === 'http' && hasLatencyTarget(scenario.id)
-                ? { measureHalf: halfMeasurer(target, workload, result.half.rate, result.connections) }
+                ? { measureHalf: halfMeasurer(target, workload, result.connections) }
                 : {}),
             });
             keep = true;
@@ -188,9 +188,8 @@ async function runOne(
     const { rps, p50, p99, errors, serverP99, serverCpu, eventLoopCpu } = await halfMeasurer(
       target,
       workload,
-      rate,
       connections,
-    )(options.halfRateSec);
+    )(options.halfRateSec, rate);
     result.half = Object.assign(
       { rate, rps, p50, p99, errors },
       serverP99 !== undefined ? { serverP99 } : {},
@@ -221,7 +220,7 @@ function measurer(
 }
 
 /**
- * Measures latency at a fixed `rate`, requests evenly spaced (`paced.ts`), and the cores the server
+ * Measures latency at a given rate, requests evenly spaced (`paced.ts`), and the cores the server
  * used meanwhile: at half its maximum rate a server is not half as busy, since what it batches under
  * full load (signatures, journal commits, wake-ups) it does per request here. On Tessera also the
  * server's own p99 of the same requests, from its request log.
@@ -229,11 +228,10 @@ function measurer(
 function halfMeasurer(
   target: Target,
   workload: Extract<Workload, { kind: 'http' }>,
-  rate: number,
   connections: number,
-): (durationSec: number) => Promise<PacedMeasurement & HalfExtras> {
+): (durationSec: number, rate: number) => Promise<PacedMeasurement & HalfExtras> {
   const pid = serverPidOf(target);
-  const paced = async (durationSec: number): Promise<PacedMeasurement & HalfExtras> => {
+  const paced = async (durationSec: number, rate: number): Promise<PacedMeasurement & HalfExtras> => {
     const meter = pid ? serverCpuMeter(pid) : undefined;
     const result = await measurePaced(urlOf(target), workload.shape, {
       rate,
@@ -244,8 +242,10 @@ function halfMeasurer(
     return meter ? Object.assign(result, meter.cores()) : result;
   };
   if (target.kind !== 'tessera') return paced;
-  return async (durationSec) => {
-    const { result, serverP99 } = await withServerLatency(target.tessera.logFile, () => paced(durationSec));
+  return async (durationSec, rate) => {
+    const { result, serverP99 } = await withServerLatency(target.tessera.logFile, () =>
+      paced(durationSec, rate),
+    );
     return serverP99 === undefined ? result : Object.assign(result, { serverP99 });
   };
 }

@@ -50,15 +50,15 @@ describe('bench paired rounds', () => {
             calls.push('full');
             return { rps: 100, p50: 1, p99: 1, requests: 1, errors: 1, loadgenCpu: 0 };
           },
-          measureHalf: async () => {
-            calls.push('half');
+          measureHalf: async (_durationSec, rate) => {
+            calls.push(`half at ${rate}`);
             return { p99: 7.5, errors: 2 };
           },
         },
       ],
       () => {},
     );
-    assert.deepEqual(calls, ['full', 'half']);
-    assert.deepEqual(figures.get('token'), [{ rps: 100, errors: 3, halfP99: 7.5 }]);
+    assert.deepEqual(calls, ['full', 'half at 50'], "at half the rate this round's full-rate run served");
+    assert.deepEqual(figures.get('token'), [{ rps: 100, errors: 3, halfRate: 50, halfP99: 7.5 }]);
   });
 });
