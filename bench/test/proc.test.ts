@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { coresBetween, cpuSeconds, cpuSecondsOf, mainThreadCpuSeconds } from '../src/proc.js';
+import {
+  coresBetween,
+  cpuSeconds,
+  cpuSecondsOf,
+  freePort,
+  mainThreadCpuSeconds,
+  SERVER_NODE_FLAGS,
+  startChild,
+} from '../src/proc.js';
 
 describe('bench process CPU', () => {
   it('reads the CPU of every process of a command, this one included', () => {
@@ -42,5 +53,24 @@ describe('bench process CPU', () => {
       [3, 1.5],
     ]);
     assert.equal(coresBetween(before, after, 2), 2);
+  });
+});
+
+describe('bench child servers', () => {
+  it('starts every server with the harness-wide node flags, V8 memory reducer off', async () => {
+    assert.deepEqual(SERVER_NODE_FLAGS, ['--no-memory-reducer']);
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-proc-'));
+    const port = await freePort();
+    // A server that answers with the flags node started it with.
+    const script = `require('node:http').createServer((q, s) => s.end(JSON.stringify(process.execArgv))).listen(${port}, '127.0.0.1')`;
+    const url = `http://127.0.0.1:${port}`;
+    const child = await startChild(['-e', script], {}, url, '/', join(dir, 'log'));
+    try {
+      const execArgv = (await (await fetch(url)).json()) as string[];
+      assert.deepEqual(execArgv.slice(0, 2), ['--no-memory-reducer', '-e']);
+    } finally {
+      await child.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
