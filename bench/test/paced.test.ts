@@ -31,4 +31,33 @@ describe('paced load', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it('spreads the requests over every socket, so that none sits idle long enough to be closed', async () => {
+    const sockets = new Set<number>();
+    let closedIdle = 0;
+    const server = createServer((req, res) => {
+      sockets.add(req.socket.remotePort ?? 0);
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-length': 2 }).end('ok'));
+    });
+    // Closed after about a second idle: at 100 a second over 8 sockets each is used every ~80 ms.
+    server.keepAliveTimeout = 1;
+    server.on('connection', (socket) => socket.on('close', () => (closedIdle += 1)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const m = await measurePaced(
+        `http://127.0.0.1:${port}`,
+        { method: 'POST', path: '/', body: '{}' },
+        { rate: 100, durationSec: 2.5, connections: 8 },
+      );
+      assert.equal(m.errors, 0);
+      assert.equal(m.requests, 250);
+      assert.equal(sockets.size, 8, 'every socket carried requests');
+      assert.equal(closedIdle, 0, 'the server closed no socket for idleness during the run');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
