@@ -86,7 +86,7 @@ export async function measurePaced(
     socket.on('close', () => {
       if (finished || conn.socket !== socket) return;
       if (conn.busy) errors += 1;
-      else idle.splice(idle.indexOf(conn), 1);
+      else if (idle.includes(conn)) idle.splice(idle.indexOf(conn), 1);
       conn.busy = true;
       conn.buffer = Buffer.alloc(0);
       open().then(

@@ -29,8 +29,9 @@ export function freePort(): Promise<number> {
  * its rate, with a p99 of 785 ms in the first second (bench/README.md, twenty-seventh session). The
  * paired rounds leave each server idle for a minute between its 5 s runs, the reducer's best case,
  * and it hit the servers unequally (the peer most). Under sustained load, what the issue measures,
- * the reducer does not run, so turning it off changes no steady-state figure; it takes the idle
- * gaps the harness itself makes out of the comparison.
+ * the reducer does not run, so turning it off changes no steady-state rate; it takes the idle gaps
+ * the harness itself makes out of the comparison. The peak RSS reads higher for it (no heap
+ * shrinks between rounds), which errs on the safe side of the memory bound.
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--no-memory-reducer'];
 
