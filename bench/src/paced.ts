@@ -85,8 +85,9 @@ export async function measurePaced(
     // A request that was on it is lost, and counted as an error.
     socket.on('close', () => {
       if (finished || conn.socket !== socket) return;
+      const at = idle.indexOf(conn);
       if (conn.busy) errors += 1;
-      else if (idle.includes(conn)) idle.splice(idle.indexOf(conn), 1);
+      else if (at >= 0) idle.splice(at, 1);
       conn.busy = true;
       conn.buffer = Buffer.alloc(0);
       open().then(
