@@ -11,6 +11,7 @@ import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
 import type { Context } from '../context.js';
 import { resolveTenant } from '../tenancy/resolve.js';
 import { isJtiRevoked } from '../oauth/bearer.js';
+import { preparedQuery } from '../store/prepared-query.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -86,12 +87,7 @@ async function loadSubject(
   const issuedAt = issuedAtMs(claims);
   const tenantId = claims.tenant_id;
   if (claims.subject_type === 'app') {
-    const app = await db
-      .selectFrom('applications')
-      .select(['id', 'name', 'enabled', 'tokens_valid_after'])
-      .where('id', '=', claims.sub)
-      .where('tenant_id', '=', tenantId)
-      .executeTakeFirst();
+    const [app] = await appById(db, { id: claims.sub, tenantId });
     if (!app || !app.enabled || issuedAt < app.tokens_valid_after) return undefined;
     return {
       tenantId,
@@ -102,12 +98,7 @@ async function loadSubject(
     };
   }
   if (claims.subject_type === 'user') {
-    const user = await db
-      .selectFrom('users')
-      .select(['id', 'email', 'enabled', 'tokens_valid_after', 'must_change_password', 'groups'])
-      .where('id', '=', claims.sub)
-      .where('tenant_id', '=', tenantId)
-      .executeTakeFirst();
+    const [user] = await userById(db, { id: claims.sub, tenantId });
     if (!user || !user.enabled || issuedAt < user.tokens_valid_after) return undefined;
     if (!(await accessKeyStillValid(ctx, claims, user.id, issuedAt))) return undefined;
     return {
@@ -125,12 +116,7 @@ async function loadSubject(
     };
   }
   if (claims.subject_type === 'service-account') {
-    const account = await db
-      .selectFrom('service_accounts')
-      .select(['id', 'name', 'enabled', 'tokens_valid_after'])
-      .where('id', '=', claims.sub)
-      .where('tenant_id', '=', tenantId)
-      .executeTakeFirst();
+    const [account] = await serviceAccountById(db, { id: claims.sub, tenantId });
     if (!account || !account.enabled || issuedAt < account.tokens_valid_after) return undefined;
     return {
       tenantId,
@@ -154,11 +140,7 @@ async function accessKeyStillValid(
   issuedAt: number,
 ) {
   if (claims.client_id === 'runai' || claims.client_id === claims.sub) return true;
-  const key = await ctx.store.db
-    .selectFrom('access_keys')
-    .select(['user_id', 'tokens_valid_after'])
-    .where('client_id', '=', claims.client_id)
-    .executeTakeFirst();
+  const [key] = await accessKeyByClientId(ctx.store.db, { clientId: claims.client_id });
   if (!key) return !claims.client_id.startsWith(ACCESS_KEY_PREFIX);
   return key.user_id === userId && issuedAt >= key.tokens_valid_after;
 }
@@ -167,18 +149,70 @@ async function groupRules(ctx: Context, tenantId: number, groups: string[]): Pro
   return groups.length ? rulesFor(ctx, tenantId, 'group', groups) : [];
 }
 
+/** Who an access rule names (`access_rules.subject_type`). */
+type RuleSubjectType = 'app' | 'user' | 'service-account' | 'group';
+
 async function rulesFor(
   ctx: Context,
   tenantId: number,
-  subjectType: 'app' | 'user' | 'service-account' | 'group',
+  subjectType: RuleSubjectType,
   ids: string[],
 ): Promise<RuleGrant[]> {
-  const rows = await ctx.store.db
-    .selectFrom('access_rules')
-    .select(['role_id', 'scope_type', 'scope_id'])
-    .where('tenant_id', '=', tenantId)
-    .where('subject_type', '=', subjectType)
-    .where('subject_id', 'in', ids)
-    .execute();
+  const [only] = ids;
+  const rows =
+    ids.length === 1 && only !== undefined
+      ? await rulesOfSubject(ctx.store.db, { tenantId, subjectType, subjectId: only })
+      : await ctx.store.db
+          .selectFrom('access_rules')
+          .select(RULE_COLUMNS)
+          .where('tenant_id', '=', tenantId)
+          .where('subject_type', '=', subjectType)
+          .where('subject_id', 'in', ids)
+          .execute();
   return rows.map((r) => ({ roleId: r.role_id, scopeType: r.scope_type, scopeId: r.scope_id }));
 }
+
+// Every authenticated request runs these (the Administrator API, introspection, userinfo): built and
+// compiled once, and on SQLite run straight on the connection, where Kysely's building, compiling and
+// connection lock cost more than the lookups themselves (bench/README.md, twenty-eighth session).
+
+const appById = preparedQuery((db, p: { id: string; tenantId: number }) =>
+  db
+    .selectFrom('applications')
+    .select(['id', 'name', 'enabled', 'tokens_valid_after'])
+    .where('id', '=', p.id)
+    .where('tenant_id', '=', p.tenantId),
+);
+
+const userById = preparedQuery((db, p: { id: string; tenantId: number }) =>
+  db
+    .selectFrom('users')
+    .select(['id', 'email', 'enabled', 'tokens_valid_after', 'must_change_password', 'groups'])
+    .where('id', '=', p.id)
+    .where('tenant_id', '=', p.tenantId),
+);
+
+const serviceAccountById = preparedQuery((db, p: { id: string; tenantId: number }) =>
+  db
+    .selectFrom('service_accounts')
+    .select(['id', 'name', 'enabled', 'tokens_valid_after'])
+    .where('id', '=', p.id)
+    .where('tenant_id', '=', p.tenantId),
+);
+
+const accessKeyByClientId = preparedQuery((db, p: { clientId: string }) =>
+  db.selectFrom('access_keys').select(['user_id', 'tokens_valid_after']).where('client_id', '=', p.clientId),
+);
+
+const RULE_COLUMNS = ['role_id', 'scope_type', 'scope_id'] as const;
+
+/** One subject's rules; a list of subjects (a user's groups) goes through Kysely's `in`. */
+const rulesOfSubject = preparedQuery(
+  (db, p: { tenantId: number; subjectType: RuleSubjectType; subjectId: string }) =>
+    db
+      .selectFrom('access_rules')
+      .select(RULE_COLUMNS)
+      .where('tenant_id', '=', p.tenantId)
+      .where('subject_type', '=', p.subjectType)
+      .where('subject_id', '=', p.subjectId),
+);

@@ -2,6 +2,12 @@ import type { AccessTokenClaims } from '@tessera/guard';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
 import type { Context } from '../context.js';
+import { preparedQuery } from '../store/prepared-query.js';
+
+/** Asked on every authenticated request: compiled once (`store/prepared-query.ts`). */
+const revokedJti = preparedQuery((db, p: { jti: string }) =>
+  db.selectFrom('revoked_tokens').select('jti').where('jti', '=', p.jti),
+);
 
 /**
  * Has this access token been revoked individually (RFC 7009)? Rows outlive the token by nothing:
@@ -13,12 +19,8 @@ import type { Context } from '../context.js';
  * ```
  */
 export async function isJtiRevoked(ctx: Context, jti: string): Promise<boolean> {
-  const row = await ctx.store.db
-    .selectFrom('revoked_tokens')
-    .select('jti')
-    .where('jti', '=', jti)
-    .executeTakeFirst();
-  return row !== undefined;
+  const rows = await revokedJti(ctx.store.db, { jti });
+  return rows.length > 0;
 }
 
 /**
