@@ -12,6 +12,11 @@ export interface RequestShape {
   next?: () => string;
   /** Counted by `next` (`pickCountingFirsts`): each run reports its own share of first uses. */
   firstUses?: Readonly<FirstUses>;
+  /**
+   * Requests the harness sends before the warm-up, `next` naming every item once (`eachOnce`): the
+   * server then has met every application, as a 10-application scenario's warm-up meets its ten.
+   */
+  firstPass?: { requests: number; next: () => string };
 }
 
 /** What one measured run yields. Latencies in milliseconds; CPU as cores used (1 = one core). */
@@ -36,8 +41,9 @@ export interface Measurement {
 }
 
 /**
- * Drives `url` with autocannon for `durationSec` and measures the load generator's own CPU and the
- * server process's CPU and peak RSS (sampled every 100 ms). `rate` caps the overall request rate.
+ * Drives `url` with autocannon for `durationSec` (or for `amount` requests) and measures the load
+ * generator's own CPU and the server process's CPU and peak RSS (sampled every 100 ms). `rate` caps
+ * the overall request rate.
  *
  * @example
  * ```ts
@@ -50,6 +56,8 @@ export async function measure(
   options: {
     durationSec: number;
     connections: number;
+    /** Send this many requests, however long they take (`durationSec` is then ignored). */
+    amount?: number;
     rate?: number;
     serverPid?: number;
     expectStatus?: number;
@@ -73,6 +81,7 @@ export async function measure(
     url,
     connections: options.connections,
     duration: options.durationSec,
+    ...(options.amount ? { amount: options.amount } : {}),
     ...(options.rate ? { overallRate: options.rate } : {}),
     requests: [
       {
@@ -101,7 +110,9 @@ export async function measure(
   const cpu = process.cpuUsage(cpuStart);
   if (sampler) clearInterval(sampler);
   return {
-    rps: result.requests.average,
+    // autocannon's mean of per-second counts; a run of a set amount ends inside a second, which
+    // that mean would count as a whole one.
+    rps: options.amount ? result.requests.total / wallSec : result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     requests: result.requests.total,

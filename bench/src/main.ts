@@ -35,7 +35,7 @@ const costs = machineCosts();
 const steadiness = cpuSteadiness(options.quick ? 1 : 2);
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 log(
-  `${options.quick ? 'quick' : 'full'} run: ${options.durationSec} s per scenario after ${options.warmupSec} s warm-up, ` +
+  `${options.quick ? 'quick' : 'full'} run: ${options.durationSec} s per scenario after ${options.warmupSec} s warm-up (app_token: after a first pass naming every application once), ` +
     (options.connections.length > 1
       ? `${options.connections.join('/')} connections (the one serving most, after ${options.probeSec} s probes)`
       : `${options.connections[0]} connections`) +

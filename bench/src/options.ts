@@ -19,7 +19,9 @@ export interface BenchOptions {
   roundSec: number;
   /**
    * Seconds of the main pass's run at half the measured rate, for scenarios with a latency target:
-   * the scenario duration, or half of it in `--quick`, whose latency is a smoke check, not a figure.
+   * the scenario duration, or half of it in `--quick`, whose latency is a smoke check, not a figure,
+   * and when paired rounds follow, which each measure it again for `roundSec` and decide the check
+   * (their median): the main pass's run is then one more sample of the same length.
    */
   halfRateSec: number;
   /**
@@ -173,7 +175,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
     durationSec,
     rounds,
     roundSec: durationSec / 2,
-    halfRateSec: quick ? durationSec / 2 : durationSec,
+    halfRateSec: quick || rounds > 0 ? durationSec / 2 : durationSec,
     connections: [first, ...more],
     probeSec: base.probeSec,
     // Quick mode skips the 100,000-application store: seeding it is most of a quick run's budget.

@@ -106,7 +106,11 @@ export function median(values: readonly number[]): number {
  * same server under the same load for longer (a cache filling over a minute peaks late).
  */
 function peakRss(r: ScenarioResult): number {
-  return Math.max(r.peakRssMb ?? 0, ...(r.rounds ?? []).map((f) => f.peakRssMb ?? 0));
+  return Math.max(
+    r.peakRssMb ?? 0,
+    r.firstPass?.peakRssMb ?? 0,
+    ...(r.rounds ?? []).map((f) => f.peakRssMb ?? 0),
+  );
 }
 
 /**
@@ -144,6 +148,29 @@ function firstUsesCheck(r: ScenarioResult): Check | undefined {
     limit: '—',
     met: null,
   };
+}
+
+/**
+ * For reference, per store and larger application count: the first pass's rate (every request a
+ * credential-cache miss: a store lookup and a `last_login` write) over the base count's measured
+ * rate, and the same per server CPU-second. The first pass runs once, so there are no rounds.
+ */
+function firstPassRatios(
+  options: BenchOptions,
+  measured: (id: string) => (ScenarioResult & Figure) | undefined,
+): Ratio[] {
+  const [base, ...more] = options.appCounts;
+  if (base === undefined) return [];
+  return options.stores.flatMap((store) =>
+    more.map((n): Ratio => {
+      const name = `app_token ${store} ${n} apps, first pass (each request a cache miss) / ${base} apps, for reference`;
+      const first = measured(appTokenId(store, n))?.firstPass;
+      const b = measured(appTokenId(store, base));
+      const value = first && b ? first.rps / b.rps : null;
+      const perCpu = first && b ? cpuRatio(first, b) : null;
+      return { name, value, perCpu, target: null, met: null, rounds: null, mainPass: value };
+    }),
+  );
 }
 
 /**
@@ -202,7 +229,7 @@ export function evaluate(
     const perCpu = cpus.every((c) => c !== null) ? median(cpus as number[]) : null;
     return { name, value, perCpu, target, met: meets(value, target), rounds, mainPass };
   };
-  const ratios = ratioPairs(options).map(ratio);
+  const ratios = [...ratioPairs(options).map(ratio), ...firstPassRatios(options, measured)];
   const checks: Check[] = [];
 
   for (const r of results) {

@@ -1,4 +1,4 @@
-import { measure, settle, type Measurement } from './load.js';
+import { measure, settle, type Measurement, type RequestShape } from './load.js';
 import type { BenchOptions } from './options.js';
 import { measurePaced, type PacedMeasurement } from './paced.js';
 import { serverCpuMeter } from './proc.js';
@@ -38,6 +38,8 @@ export interface ScenarioResult {
   peakRssMb?: number;
   /** Of the measured run's requests, the share naming an application for the first time on its server. */
   firstShare?: number;
+  /** The pass naming every application once, before the warm-up (shapes with a `firstPass`). */
+  firstPass?: FirstPassResult;
   /**
    * Latency at half of the maximum rate; `serverP99` is the same requests' p99 in Tessera's request
    * log (`server-latency.ts`); `serverCpu` and `eventLoopCpu` the cores the server used meanwhile.
@@ -46,6 +48,12 @@ export interface ScenarioResult {
   /** This scenario's figures in each paired round (`rounds.ts`), in round order. */
   rounds?: RoundFigure[];
 }
+
+/** What the first pass measured: every request a first use, at the most connections swept. */
+export type FirstPassResult = Pick<
+  Measurement,
+  'rps' | 'p50' | 'p99' | 'requests' | 'errors' | 'serverCpu' | 'eventLoopCpu' | 'databaseCpu' | 'peakRssMb'
+> & { connections: number; seconds: number };
 
 /** What the run at half the maximum rate measured. */
 export type HalfResult = Pick<PacedMeasurement, 'rate' | 'rps' | 'p50' | 'p99' | 'errors'> & HalfExtras;
@@ -91,6 +99,11 @@ export async function runScenarios(
         for (const scenario of group) {
           const workload = await scenario.prepare(target);
           const result = await runOne(options, scenario, target, workload);
+          const first = result.firstPass;
+          if (first && first.requests >= 1000)
+            log(
+              `  ${scenario.id}: first pass, each of ${first.requests} applications once: ${first.rps.toFixed(0)} req/s in ${first.seconds.toFixed(1)} s, errors ${first.errors}`,
+            );
           log(
             result.available
               ? `  ${scenario.id}: ${result.rps?.toFixed(0)} req/s, p99 ${result.p99?.toFixed(1)} ms, errors ${result.errors}`
@@ -169,7 +182,14 @@ async function runOne(
     return Object.assign({}, base, { available: true }, await workload.run(options.durationSec));
   }
   const at = (connections: number) => measurer(target, workload, connections);
-  await settle(await at(base.connections)(options.warmupSec));
+  const pass = workload.shape.firstPass;
+  const first = pass
+    ? await firstPass(target, workload.shape, pass, Math.max(...counts), workload.expectStatus)
+    : undefined;
+  // A first pass as long as the warm-up has warmed the server up (and every application's lookup).
+  if (!first || first.seconds < options.warmupSec)
+    await settle(await at(base.connections)(options.warmupSec));
+  else await settle(first);
   const swept = counts.length > 1 ? await sweepConnections(counts, at, options.probeSec) : undefined;
   const connections = swept?.best ?? base.connections;
   const full = await at(connections)(options.durationSec);
@@ -179,9 +199,11 @@ async function runOne(
     { available: true, connections, idleRssMb: idleRssOf(target) },
     swept ? { sweep: swept.probes } : {},
     full,
+    first ? { firstPass: first } : {},
   );
-  // A probe's errors are the scenario's errors too.
-  result.errors = full.errors + (swept?.probes.reduce((sum, p) => sum + p.errors, 0) ?? 0);
+  // A probe's and the first pass's errors are the scenario's errors too.
+  result.errors =
+    full.errors + (swept?.probes.reduce((sum, p) => sum + p.errors, 0) ?? 0) + (first?.errors ?? 0);
   if (scenario.halfRate && full.rps > 2) {
     await settle(full);
     const rate = Math.floor(full.rps / 2);
@@ -198,6 +220,44 @@ async function runOne(
     result.errors += errors;
   }
   return result;
+}
+
+/**
+ * Sends a first pass's requests, each naming an application the server has not met yet, over
+ * `connections` (the most the sweep tries: a cache miss waits on the store, and PostgreSQL's lookups
+ * are batched, so a pass at few connections would measure the wait more than the server). Why a
+ * first pass: a 10-application scenario's warm-up names all ten, so its figures are those of a warm
+ * credential cache, while with 100,000 applications the warm-up and main pass used to name each for
+ * the first time all along (27–36 % of the main pass's requests, 0.6–8 % of a round's), and the
+ * 100,000 / 10 ratio measured how far the cache had filled by then as much as the store's size
+ * (bench/README.md, twenty-ninth session). The pass's own rate is the cold figure, reported beside
+ * the 10-application one for reference.
+ */
+async function firstPass(
+  target: Target,
+  shape: RequestShape,
+  { requests, next }: NonNullable<RequestShape['firstPass']>,
+  connections: number,
+  expectStatus: number | undefined,
+): Promise<FirstPassResult> {
+  const conns = Math.min(connections, requests);
+  const started = process.hrtime.bigint();
+  const m = await measure(urlOf(target), Object.assign({}, shape, { next }), {
+    durationSec: 0,
+    amount: requests,
+    connections: conns,
+    serverPid: serverPidOf(target),
+    databaseCpu: target.kind === 'tessera' && target.tessera.store === 'postgres',
+    ...(expectStatus ? { expectStatus } : {}),
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const { rps, p50, p99, errors, serverCpu, eventLoopCpu, databaseCpu, peakRssMb } = m;
+  return Object.assign(
+    { rps, p50, p99, requests: m.requests, errors, connections: conns, seconds },
+    serverCpu !== undefined ? { serverCpu, eventLoopCpu } : {},
+    databaseCpu !== undefined ? { databaseCpu } : {},
+    peakRssMb !== undefined ? { peakRssMb } : {},
+  );
 }
 
 /** Measures `workload` at full throughput over `connections` for a given time: over HTTP, or in this process. */

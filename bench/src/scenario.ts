@@ -64,20 +64,25 @@ export interface FirstUses {
 /**
  * {@link pick} that also counts first uses. A request naming an application no earlier request on
  * the same server named is one the server's credential cache cannot answer yet (a store lookup, and
- * a `last_login` write): with 100,000 applications that share of a run's requests falls from round
- * to round as the cache fills, and the run's rate with it (bench/README.md).
+ * a `last_login` write). `eachOnce` names every item once, in a random order, and then picks at
+ * random like `next`: the harness's first pass over a scenario with many applications, after which
+ * the server has met each of them as the warm-up of a 10-application scenario meets its ten.
  *
  * @example
  * ```ts
- * const { next, uses } = pickCountingFirsts(bodies)
- * const shape = { method: 'POST', path: '/api/v1/token', next, firstUses: uses }
+ * const { next, eachOnce, uses } = pickCountingFirsts(bodies)
+ * const shape = { method: 'POST', path: '/api/v1/token', next, firstUses: uses,
+ *   firstPass: { requests: bodies.length, next: eachOnce } }
  * ```
  */
-export function pickCountingFirsts<T>(items: readonly T[]): { next: () => T; uses: FirstUses } {
+export function pickCountingFirsts<T>(items: readonly T[]): {
+  next: () => T;
+  eachOnce: () => T;
+  uses: FirstUses;
+} {
   const seen = new Uint8Array(items.length);
   const uses: FirstUses = { sent: 0, firsts: 0 };
-  const next = () => {
-    const i = Math.floor(Math.random() * items.length);
+  const take = (i: number) => {
     uses.sent += 1;
     if (seen[i] === 0) {
       seen[i] = 1;
@@ -85,5 +90,22 @@ export function pickCountingFirsts<T>(items: readonly T[]): { next: () => T; use
     }
     return items[i] as T;
   };
-  return { next, uses };
+  const next = () => take(Math.floor(Math.random() * items.length));
+  const order = shuffled(items.length);
+  let at = 0;
+  const eachOnce = () => (at < order.length ? take(order[at++] as number) : next());
+  return { next, eachOnce, uses };
+}
+
+/** 0 … n − 1 in a random order (Fisher–Yates). */
+function shuffled(n: number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    const t = order[i] as number;
+    order[i] = order[j] as number;
+    order[j] = t;
+  }
+  return order;
 }

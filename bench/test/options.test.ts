@@ -108,9 +108,11 @@ describe('bench options', () => {
     assert.throws(() => parseOptions(['--rounds=-1']), /--rounds must be a whole number/);
   });
 
-  it('measures latency at half rate for the whole duration, for half of it in --quick', () => {
-    assert.equal(parseOptions([]).halfRateSec, 10);
-    assert.equal(parseOptions(['--duration=4']).halfRateSec, 4);
+  it('measures latency at half rate for half the duration when rounds follow or in --quick, else the whole', () => {
+    assert.equal(parseOptions([]).halfRateSec, 5);
+    assert.equal(parseOptions(['--duration=4']).halfRateSec, 2);
+    assert.equal(parseOptions(['--rounds=0']).halfRateSec, 10);
+    assert.equal(parseOptions(['--rounds=0', '--duration=4']).halfRateSec, 4);
     assert.equal(parseOptions(['--quick']).halfRateSec, 1);
   });
 

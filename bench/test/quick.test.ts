@@ -44,6 +44,9 @@ describe('bench harness, smoke run (no timing assertions)', () => {
         '--connections=2,4',
         // One paired round, so that the rounds phase (servers kept up, ratios per round) runs too.
         '--rounds=1',
+        // A second application count, so that the first pass over many applications and the ratios
+        // between counts run too.
+        '--apps=10,200',
         `--server-main=${builtMain('server')}`,
         `--out=${out}`,
       ]);
@@ -61,6 +64,7 @@ describe('bench harness, smoke run (no timing assertions)', () => {
           firstError?: string;
           half?: { rps: number; serverP99?: number; serverCpu?: number };
           firstShare?: number;
+          firstPass?: { requests: number; errors: number; rps: number };
           connections: number;
           sweep?: Array<{ connections: number; rps: number }>;
         }>;
@@ -86,6 +90,8 @@ describe('bench harness, smoke run (no timing assertions)', () => {
         'peer',
         'v1.app_token.sqlite.10',
         'v1.app_token.postgres.10',
+        'v1.app_token.sqlite.200',
+        'v1.app_token.postgres.200',
         'v1.admin_get',
         'v1.password',
         'argon2id.bare',
@@ -120,10 +126,25 @@ describe('bench harness, smoke run (no timing assertions)', () => {
         // The server's CPU at half rate is read from /proc like the full-rate run's.
         assert.ok((half?.serverCpu ?? -1) >= 0, `${id}: no server CPU at half rate`);
       }
-      // The token scenarios count the requests naming an application for the first time; with 10
-      // applications the warm-up named them all.
-      for (const id of ['v1.app_token.sqlite.10', 'v1.app_token.postgres.10'])
-        assert.equal(byId.get(id)?.firstShare, 0, `${id}: share of first uses`);
+      // Each token scenario first names every one of its applications once (the first pass), so that
+      // no measured request names one for the first time.
+      for (const [id, apps] of [
+        ['v1.app_token.sqlite.10', 10],
+        ['v1.app_token.postgres.10', 10],
+        ['v1.app_token.sqlite.200', 200],
+        ['v1.app_token.postgres.200', 200],
+      ] as const) {
+        const s = byId.get(id);
+        assert.equal(s?.firstPass?.requests, apps, `${id}: first pass`);
+        assert.ok((s?.firstPass?.rps ?? 0) > 0, `${id}: first pass rate`);
+        assert.equal(s?.firstShare, 0, `${id}: share of first uses`);
+      }
+      for (const store of ['sqlite', 'postgres']) {
+        const sizes = report.ratios.find((r) => r.name === `app_token ${store} 200 apps / 10 apps`);
+        assert.equal(sizes?.rounds?.length, 1, `${store}: 200 / 10 apps not measured in the round`);
+        const cold = report.ratios.find((r) => r.name.startsWith(`app_token ${store} 200 apps, first pass`));
+        assert.equal(typeof cold?.value, 'number', `${store}: no first-pass ratio`);
+      }
       const limit = byId.get('limit');
       assert.deepEqual(
         limit?.sweep?.map((p) => p.connections),

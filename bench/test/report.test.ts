@@ -30,6 +30,32 @@ describe('bench report', () => {
     assert.equal(get('password grant / bare argon2id')?.value, 0.9);
   });
 
+  it("gives the first pass's rate over the base count's for reference, and counts its memory", () => {
+    const firstPass = {
+      rps: 350,
+      p50: 5,
+      p99: 20,
+      requests: 100_000,
+      errors: 0,
+      connections: 128,
+      seconds: 285.7,
+      serverCpu: 1,
+      peakRssMb: 290,
+    };
+    const results = [
+      row('v1.app_token.sqlite.10', 'tessera/sqlite/10', 700, { serverCpu: 1, peakRssMb: 200 }),
+      row('v1.app_token.sqlite.100000', 'tessera/sqlite/100000', 630, { firstPass, peakRssMb: 250 }),
+    ];
+    const { ratios, checks } = evaluate(options, results);
+    const cold = ratios.find((r) => r.name.startsWith('app_token sqlite 100000 apps, first pass'));
+    assert.deepEqual(
+      [cold?.value, cold?.perCpu, cold?.target, cold?.met, cold?.rounds],
+      [0.5, 0.5, null, null, null],
+    );
+    assert.equal(ratios.find((r) => r.name === 'app_token sqlite 100000 apps / 10 apps')?.value, 0.9);
+    assert.equal(checks.find((c) => c.name === 'Tessera RSS under token load (MB, peak)')?.value, 290);
+  });
+
   it("gives the event loop's CPU per request when the server's main thread was measured", () => {
     const results = [
       row('limit', 'limit', 2000, { serverCpu: 1, eventLoopCpu: 0.5 }),

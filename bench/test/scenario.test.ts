@@ -12,6 +12,20 @@ describe('pickCountingFirsts', () => {
     assert.deepEqual(uses, { sent: 200, firsts: 3 });
   });
 
+  it('names every item once in the first pass, counting each as a first use, then picks at random', () => {
+    const items = Array.from({ length: 50 }, (_, i) => i);
+    const { next, eachOnce, uses } = pickCountingFirsts(items);
+    const pass = Array.from({ length: items.length }, eachOnce);
+    assert.deepEqual(
+      [...pass].sort((a, b) => a - b),
+      items,
+    );
+    assert.notDeepEqual(pass, items, 'the pass is in a random order');
+    assert.deepEqual(uses, { sent: 50, firsts: 50 });
+    for (let i = 0; i < 100; i++) assert.ok(items.includes(eachOnce()) && items.includes(next()));
+    assert.deepEqual(uses, { sent: 250, firsts: 50 });
+  });
+
   it('counts none before the first request', () => {
     assert.deepEqual(pickCountingFirsts(['a']).uses, { sent: 0, firsts: 0 });
   });

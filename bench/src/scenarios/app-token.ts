@@ -10,8 +10,10 @@ export const baselineId = (id: string) => `${id}.baseline`;
 /**
  * `POST /api/v1/token` with `grantType: app_token`, the seed's request, on each store and each
  * application count. Every request names a random seeded application with its own secret, so
- * lookups spread over the whole table; the share of requests naming an application for the first
- * time on that server is counted (`firstShare`). With `--baseline`, each runs on that build too.
+ * lookups spread over the whole table. Before its warm-up the harness names every application once
+ * (the first pass, `run.ts`), each request a credential-cache miss, and reports that pass's rate; the
+ * share of later requests naming an application for the first time on that server is counted too
+ * (`firstShare`). With `--baseline`, each runs on that build too.
  */
 export function appTokenScenarios(options: BenchOptions): Scenario[] {
   const builds = options.baselineMain ? [false, true] : [false];
@@ -33,7 +35,7 @@ function appTokenScenario(store: string, apps: number, baseline: boolean): Scena
       const bodies = target.tessera.apps.map((a) =>
         JSON.stringify({ grantType: 'app_token', AppId: a.name, AppSecret: a.secret }),
       );
-      const { next, uses } = pickCountingFirsts(bodies);
+      const { next, eachOnce, uses } = pickCountingFirsts(bodies);
       return {
         kind: 'http',
         shape: {
@@ -42,6 +44,7 @@ function appTokenScenario(store: string, apps: number, baseline: boolean): Scena
           headers: { 'content-type': 'application/json', accept: '*/*' },
           next,
           firstUses: uses,
+          firstPass: { requests: bodies.length, next: eachOnce },
         },
       };
     },
