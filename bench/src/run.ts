@@ -100,7 +100,7 @@ export async function runScenarios(
           const workload = await scenario.prepare(target);
           const result = await runOne(options, scenario, target, workload);
           const first = result.firstPass;
-          if (first && first.requests >= 1000)
+          if (first)
             log(
               `  ${scenario.id}: first pass, each of ${first.requests} applications once: ${first.rps.toFixed(0)} req/s in ${first.seconds.toFixed(1)} s, errors ${first.errors}`,
             );
