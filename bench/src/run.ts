@@ -247,7 +247,7 @@ async function firstPass(
     amount: requests,
     connections: conns,
     serverPid: serverPidOf(target),
-    databaseCpu: target.kind === 'tessera' && target.tessera.store === 'postgres',
+    databaseCpu: onPostgres(target),
     ...(expectStatus ? { expectStatus } : {}),
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -274,7 +274,7 @@ function measurer(
       durationSec,
       connections,
       serverPid,
-      databaseCpu: target.kind === 'tessera' && target.tessera.store === 'postgres',
+      databaseCpu: onPostgres(target),
       ...(workload.expectStatus ? { expectStatus: workload.expectStatus } : {}),
     });
 }
@@ -310,6 +310,8 @@ function halfMeasurer(
   };
 }
 
+/** Whether the target is Tessera on PostgreSQL, whose CPU is the server's other half. */
+const onPostgres = (target: Target) => target.kind === 'tessera' && target.tessera.store === 'postgres';
 const serverPidOf = (target: Target) =>
   target.kind === 'tessera' ? target.tessera.pid : target.kind === 'child' ? target.pid : 0;
 const urlOf = (target: Target) =>
