@@ -24,6 +24,7 @@ const USAGE = `npm run bench -- [options]      (bench/README.md explains each; t
   --profile[=DIR]          node --cpu-prof profiles of the Tessera servers (bench/results/profiles)
   --node-flags=--a,--b     extra node flags for the Tessera servers
   --log-level=LEVEL        the servers' TESSERA_LOG_LEVEL (info)
+  --keep-logs=DIR          copy each Tessera server's log to DIR when it stops
 BENCH_POSTGRES_URL names the PostgreSQL server (postgres://postgres@127.0.0.1:5432/postgres).
 `;
 
@@ -92,6 +93,13 @@ function readArguments() {
     } catch (err) {
       throw new Error(`bench: --out=${options.out}: ${(err as Error).message}`);
     }
+    if (options.keepLogsDir)
+      try {
+        mkdirSync(options.keepLogsDir, { recursive: true });
+        accessSync(options.keepLogsDir, constants.W_OK);
+      } catch (err) {
+        throw new Error(`bench: --keep-logs=${options.keepLogsDir}: ${(err as Error).message}`);
+      }
     return { options, scenarios: selectScenarios(options) };
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);

@@ -53,6 +53,12 @@ export interface BenchOptions {
   baselineMain?: string;
   /** TESSERA_LOG_LEVEL of the Tessera servers: the shipped default `info` logs every request. */
   logLevel: string;
+  /**
+   * Directory each Tessera server's log (its stdout and stderr, `--trace-gc` output included) is
+   * copied to when it stops, as `tessera-<store>-<apps>[-baseline].log` (off when unset: the log goes
+   * with the server's data dir).
+   */
+  keepLogsDir?: string;
   /** Directory for `node --cpu-prof` profiles of the Tessera server processes (off when unset). */
   profileDir?: string;
   /**
@@ -90,13 +96,14 @@ const VALUED = [
   'baseline',
   'rounds',
   'node-flags',
+  'keep-logs',
 ];
 const SWITCHES = ['quick'];
 
 /**
  * Parses `npm run bench -- [--quick] [--duration=S] [--warmup=S] [--connections=16,32,64,128] [--apps=10,100000]
  * [--stores=sqlite,postgres] [--server=dist|source] [--only=a,b] [--out=path] [--rounds=N]
- * [--profile[=dir]] [--log-level=info] [--node-flags=--flag,--other-flag]
+ * [--profile[=dir]] [--log-level=info] [--node-flags=--flag,--other-flag] [--keep-logs=dir]
  * [--server-main=path/to/main.js] [--baseline=path/to/other/main.js]`. A bad argument throws an
  * error that names it, before anything is measured.
  *
@@ -166,6 +173,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
     ['baseline', baselineMain],
   ])
     if (path && !existsSync(path)) throw new Error(`bench: --${key}=${path}: no such file`);
+  const keepLogs = flags.get('keep-logs');
   const profile = flags.has('profile')
     ? (flags.get('profile') ?? defaultPath('../results/profiles'))
     : undefined;
@@ -189,6 +197,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
     ...(baselineMain ? { baselineMain } : {}),
     out: flags.get('out') ?? defaultPath('../results/latest.json'),
     ...(profile ? { profileDir: profile } : {}),
+    ...(keepLogs ? { keepLogsDir: keepLogs } : {}),
     postgresUrl: env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   };
 }

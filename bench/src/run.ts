@@ -154,7 +154,12 @@ async function startTarget(
   const tessera = /^tessera\/(sqlite|postgres)\/(\d+)(\/baseline)?$/.exec(key);
   if (tessera) {
     const build = tessera[3] ? Object.assign({}, options, { serverMain: options.baselineMain }) : options;
-    const t = await startTessera(build, tessera[1] as 'sqlite' | 'postgres', Number(tessera[2]));
+    const t = await startTessera(
+      build,
+      tessera[1] as 'sqlite' | 'postgres',
+      Number(tessera[2]),
+      key.replaceAll('/', '-'),
+    );
     return { target: { kind: 'tessera', tessera: t }, stop: t.stop };
   }
   if (key === 'limit' || key === 'limit-node' || key === 'peer') {

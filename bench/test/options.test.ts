@@ -33,6 +33,9 @@ describe('bench options', () => {
     assert.equal(parseOptions([`--baseline=${existing}`]).baselineMain, existing);
     assert.equal(parseOptions([`--server-main=${existing}`]).serverMain, existing);
     assert.throws(() => parseOptions(['--baseline']), /--baseline needs a value/);
+    assert.equal(parseOptions([]).keepLogsDir, undefined);
+    assert.equal(parseOptions(['--keep-logs=/tmp/logs']).keepLogsDir, '/tmp/logs');
+    assert.throws(() => parseOptions(['--keep-logs']), /--keep-logs needs a value/);
     assert.throws(
       () => parseOptions(['--server-main=/nowhere/main.js']),
       /--server-main=\/nowhere\/main.js: no such file/,

@@ -49,6 +49,7 @@ describe('bench harness, smoke run (no timing assertions)', () => {
         '--apps=10,200',
         `--server-main=${builtMain('server')}`,
         `--out=${out}`,
+        `--keep-logs=${join(dir, 'logs')}`,
       ]);
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, /^\| Scenario \| conns \| req\/s \|/m);
@@ -145,6 +146,13 @@ describe('bench harness, smoke run (no timing assertions)', () => {
         const cold = report.ratios.find((r) => r.name.startsWith(`app_token ${store} 200 apps, first pass`));
         assert.equal(typeof cold?.value, 'number', `${store}: no first-pass ratio`);
       }
+      // Each Tessera server's log outlives its data dir, named after its target.
+      for (const name of ['sqlite-10', 'sqlite-200', 'postgres-10', 'postgres-200'])
+        assert.match(
+          readFileSync(join(dir, 'logs', `tessera-${name}.log`), 'utf8'),
+          /"responseTime":[\d.]+,"msg":"request completed"/,
+          `tessera-${name}.log`,
+        );
       const limit = byId.get('limit');
       assert.deepEqual(
         limit?.sweep?.map((p) => p.connections),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +37,8 @@ export interface TesseraTarget {
 /**
  * Starts the real server (built `dist/launch.cjs`, or `src/main.ts` through tsx) as a child process on
  * loopback, with a fresh data dir and, for PostgreSQL, a fresh database; then seeds `appCount`
- * applications. Logging stays at the shipped default (`info`), written to a file in the data dir.
+ * applications. Logging stays at the shipped default (`info`), written to a file in the data dir,
+ * copied on stop to `options.keepLogsDir` (when set) as `<name>.log`.
  *
  * @example
  * ```ts
@@ -48,6 +49,7 @@ export async function startTessera(
   options: BenchOptions,
   store: 'sqlite' | 'postgres',
   appCount: number,
+  name = `tessera-${store}-${appCount}`,
 ): Promise<TesseraTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), `tessera-bench-${store}-`));
   const logFile = join(dataDir, 'server.log');
@@ -113,6 +115,7 @@ export async function startTessera(
       logFile,
       stop: async () => {
         await child.stop();
+        if (options.keepLogsDir) copyFileSync(logFile, join(options.keepLogsDir, `${name}.log`));
         await dropDatabase();
         rmSync(dataDir, { recursive: true, force: true });
       },
