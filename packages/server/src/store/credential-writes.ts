@@ -25,7 +25,7 @@ export function changesCredentials(sqlText: string): boolean {
 
 /**
  * Wraps a Kysely dialect so that `changed` is called whenever this process has changed credentials:
- * when such a statement ends, or — when it ran inside a transaction — when that transaction commits
+ * when such a statement ends having changed a row (or not saying how many it changed), or — when it ran inside a transaction — when that transaction commits
  * or rolls back, not before: until then a lookup on another connection still reads the old rows,
  * rightly, and may cache them. A lookup that was running when the call came is not kept by the
  * cache (`store/notified-cache.ts`), so one call after the change is enough. Other processes
@@ -58,11 +58,18 @@ function watchingDriver(driver: Driver, changed: () => void): Driver {
     const execute = connection.executeQuery.bind(connection);
     connection.executeQuery = async <R>(query: CompiledQuery) => {
       if (!changesCredentials(query.sql)) return execute<R>(query);
+      let wrote = true;
       try {
-        return await execute<R>(query);
+        const result = await execute<R>(query);
+        // A statement that changed no row changed nothing a lookup read: the housekeeping's purge
+        // of stale throttle rows (oauth/housekeeping.ts), every ten minutes and nearly always
+        // empty, dropped every cached lookup, so that the next grants all read the store at once.
+        // A statement whose count is unknown (one that returns rows, say) counts as a change.
+        wrote = result.numAffectedRows !== 0n;
+        return result;
       } finally {
-        if (inTransaction.has(connection)) wroteInTransaction.add(connection);
-        else changed();
+        if (wrote && inTransaction.has(connection)) wroteInTransaction.add(connection);
+        else if (wrote) changed();
       }
     };
     return connection;

@@ -64,6 +64,23 @@ forEachStore('the store tells of credential changes', (kind) => {
     assert.ok(calls > before);
   });
 
+  it('not on a write that changed no row, as the purge of stale throttle rows mostly is', async () => {
+    const before = calls;
+    await store.db.deleteFrom('auth_throttle').where('locked_until', '<', 0).execute();
+    await store.db.updateTable('applications').set({ enabled: 1 }).where('id', '=', 'nobody').execute();
+    await store.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('credential_secrets').where('owner_id', '=', 'nobody').execute();
+    });
+    assert.equal(calls, before);
+    await store.db
+      .insertInto('auth_throttle')
+      .values({ key: 'stale', failures: 1, locked_until: 0, updated_at: 0 })
+      .execute();
+    assert.equal(calls, before + 1);
+    await store.db.deleteFrom('auth_throttle').where('locked_until', '<', 1).execute();
+    assert.equal(calls, before + 2, 'a delete that removed a row is a change');
+  });
+
   it('again when the transaction that made the change commits or rolls back', async () => {
     for (const outcome of ['commit', 'rollback'] as const) {
       let duringTransaction = 0;
