@@ -25,12 +25,13 @@ export function changesCredentials(sqlText: string): boolean {
 
 /**
  * Wraps a Kysely dialect so that `changed` is called whenever this process has changed credentials:
- * when such a statement ends having changed a row (or not saying how many it changed), or — when it ran inside a transaction — when that transaction commits
- * or rolls back, not before: until then a lookup on another connection still reads the old rows,
- * rightly, and may cache them. A lookup that was running when the call came is not kept by the
- * cache (`store/notified-cache.ts`), so one call after the change is enough. Other processes
- * announce their changes through the database (PostgreSQL triggers, migration 0007); this is what
- * makes a change apply at once in the process that made it, before any notification could arrive.
+ * when such a statement ends having changed a row (or without saying how many it changed), or —
+ * when it ran inside a transaction — when that transaction commits or rolls back, not before:
+ * until then a lookup on another connection still reads the old rows, rightly, and may cache them.
+ * A lookup that was running when the call came is not kept by the cache (`store/notified-cache.ts`),
+ * so one call after the change is enough. Other processes announce their changes through the
+ * database (PostgreSQL triggers, migration 0007); this is what makes a change apply at once in the
+ * process that made it, before any notification could arrive.
  *
  * @example
  * ```ts
