@@ -1,19 +1,7 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { createLogger } from '../src/logger.js';
-
-/** A destination that keeps the lines it is given. */
-function collector(): { lines: string[]; destination: Writable } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString().split('\n').filter(Boolean));
-      done();
-    },
-  });
-  return { lines, destination: stream };
-}
+import { collector } from './helpers/collector.js';
 
 describe('createLogger', () => {
   it('logs a request and an answer as a few fields, never their headers', async () => {

@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { createLogger } from '../src/logger.js';
 import { Milliseconds, OneLineRequestLog } from '../src/request-log.js';
-
-/** A destination that keeps the raw lines it is given. */
-function collector(): { lines: string[]; destination: Writable } {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString().split('\n').filter(Boolean));
-      done();
-    },
-  });
-  return { lines, destination };
-}
+import { collector } from './helpers/collector.js';
 
 describe('Milliseconds', () => {
   it('is written as a JSON number of milliseconds, to the microsecond', () => {
