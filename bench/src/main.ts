@@ -86,23 +86,23 @@ function readArguments() {
   try {
     const options = parseOptions(process.argv.slice(2), process.env);
     // Found out now, not after ten minutes of measuring.
-    try {
-      mkdirSync(dirname(options.out), { recursive: true });
-      accessSync(dirname(options.out), constants.W_OK);
-      if (statSync(options.out, { throwIfNoEntry: false })?.isDirectory()) throw new Error('a directory');
-    } catch (err) {
-      throw new Error(`bench: --out=${options.out}: ${(err as Error).message}`);
-    }
-    if (options.keepLogsDir)
-      try {
-        mkdirSync(options.keepLogsDir, { recursive: true });
-        accessSync(options.keepLogsDir, constants.W_OK);
-      } catch (err) {
-        throw new Error(`bench: --keep-logs=${options.keepLogsDir}: ${(err as Error).message}`);
-      }
+    writableDirectory(dirname(options.out), `--out=${options.out}`);
+    if (statSync(options.out, { throwIfNoEntry: false })?.isDirectory())
+      throw new Error(`bench: --out=${options.out}: a directory`);
+    if (options.keepLogsDir) writableDirectory(options.keepLogsDir, `--keep-logs=${options.keepLogsDir}`);
     return { options, scenarios: selectScenarios(options) };
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exit(2);
+  }
+}
+
+/** Creates `dir` if need be and checks it can be written to, or throws naming `option`. */
+function writableDirectory(dir: string, option: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw new Error(`bench: ${option}: ${(err as Error).message}`);
   }
 }
